@@ -1,0 +1,30 @@
+# Two commands for a fresh machine: `make build` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: build test lint golden bench serve clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test,dev]'
+	touch $(STAMP)
+
+build: $(STAMP)
+	$(BIN)/newsletter build
+	@echo "Open output/index.html, or run: make serve"
+
+test: $(STAMP)
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check newsletter tests
+	$(BIN)/mypy newsletter
+
+golden: $(STAMP)
+	$(BIN)/python tests/golden.py --regenerate
+
+clean:
+	rm -rf $(VENV) output .pytest_cache .hypothesis .mypy_cache .ruff_cache

@@ -1,0 +1,77 @@
+"""The one pass: load files -> validate and assemble -> render -> write atomically."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsletter.assembly import Options, assemble
+from newsletter.errors import ContentError, Problem, errors_in
+from newsletter.loading import RawProject, load_project
+from newsletter.model import Newsletter
+from newsletter.output import check_output_dir, write_output
+from newsletter.render import render_all
+from newsletter.render.templates import make_environment
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a newsletter project's files are."""
+
+    root: Path
+    config_path: Path
+    content_dir: Path
+    output_dir: Path
+
+    @classmethod
+    def at(cls, root: Path) -> Project:
+        """The default layout of a project rooted at ``root``."""
+        return cls(root, root / "newsletter.yaml", root / "content", root / "output")
+
+    @property
+    def protected(self) -> list[Path]:
+        """Paths the output folder must never be, nor contain."""
+        return [self.root, self.content_dir, self.config_path]
+
+
+@dataclass
+class BuildReport:
+    """What a build did, for the CLI to print."""
+
+    newsletter: Newsletter
+    files: dict[str, bytes]
+    problems: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def check(project: Project, options: Options, strict: bool = False) -> tuple[Newsletter, list[Problem]]:
+    """Validate the project without writing anything; raise ContentError on errors."""
+    raw = load_project(project.root, project.config_path, project.content_dir)
+    return _validated(raw, options, strict)
+
+
+def build(project: Project, options: Options, strict: bool = False) -> BuildReport:
+    """Validate, render and write the whole site; nothing is written if anything fails."""
+    started = time.perf_counter()
+    check_output_dir(project.output_dir, project.protected)
+    raw = load_project(project.root, project.config_path, project.content_dir)
+    newsletter, problems = _validated(raw, options, strict)
+    files, render_problems = render_all(newsletter, make_environment(raw.templates_dir))
+    problems = _strict(problems + render_problems, strict)
+    if errors_in(problems):
+        raise ContentError(problems)
+    write_output(files, project.output_dir, project.protected)
+    return BuildReport(newsletter, files, sorted(problems), time.perf_counter() - started)
+
+
+def _validated(raw: RawProject, options: Options, strict: bool) -> tuple[Newsletter, list[Problem]]:
+    newsletter, problems = assemble(raw, options)
+    problems = _strict(problems, strict)
+    if newsletter is None or errors_in(problems):
+        raise ContentError(problems)
+    return newsletter, problems
+
+
+def _strict(problems: list[Problem], strict: bool) -> list[Problem]:
+    return [p.as_error() for p in problems] if strict else problems

@@ -1,0 +1,130 @@
+"""The ``newsletter`` command: thin click commands over ``build.py``.
+
+Exit codes: 0 success, 1 content errors (each printed as
+``path:line:column: error: message``), 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from newsletter import __version__
+from newsletter.assembly import Options
+from newsletter.build import Project, build, check
+from newsletter.errors import ContentError, NewsletterError, Problem, summary_line
+from newsletter.fields import WEB_SCHEMES, url_problem
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def project_options(function: F) -> F:
+    """The options every command that reads a project shares."""
+    options = [
+        click.option("--config", "config_path", type=click.Path(path_type=Path), default="newsletter.yaml",
+                     show_default=True, help="The newsletter's settings file; its folder is the project root."),
+        click.option("--content", "content_dir", type=click.Path(path_type=Path), default=None,
+                     help="Folder of issue folders.  [default: content/ beside the config]"),
+        click.option("--drafts", is_flag=True, help="Include draft issues and entries."),
+        click.option("--strict", is_flag=True, help="Treat warnings as errors."),
+        click.option("--debug", is_flag=True, help="Show a traceback for unexpected failures."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="newsletter")
+def main() -> None:
+    """Build a regulatory newsletter: web edition, archive, email edition and feeds."""
+
+
+@main.command("build")
+@project_options
+@click.option("--output", "output_dir", type=click.Path(path_type=Path), default=None,
+              help="Where to write the site.  [default: output/ beside the config]")
+@click.option("--base-url", default=None, help="Publish under this URL instead of base_url (preview deploys).")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but problems.")
+def build_command(
+    config_path: Path, content_dir: Path | None, output_dir: Path | None, drafts: bool,
+    strict: bool, debug: bool, base_url: str | None, quiet: bool,
+) -> None:
+    """Validate the content, then write the site, email and feeds into the output folder."""
+    project = _project(config_path, content_dir, output_dir)
+    options = Options(drafts=drafts, base_url=_base_url(base_url))
+    report = _run(lambda: build(project, options, strict), debug)
+    _print_problems(report.problems)
+    if not quiet:
+        issues = len(report.newsletter.issues)
+        entries = sum(len(issue.entries) for issue in report.newsletter.issues)
+        click.echo(
+            f"Built {issues} issue{'s' if issues != 1 else ''}, {entries} entries, "
+            f"{len(report.files)} files into {project.output_dir} in {report.seconds:.2f} s"
+        )
+
+
+@main.command("check")
+@project_options
+def check_command(
+    config_path: Path, content_dir: Path | None, drafts: bool, strict: bool, debug: bool
+) -> None:
+    """Validate newsletter.yaml, every issue and every entry without writing anything."""
+    project = _project(config_path, content_dir, None)
+    newsletter, problems = _run(lambda: check(project, Options(drafts=drafts), strict), debug)
+    _print_problems(problems)
+    entries = sum(len(issue.entries) for issue in newsletter.issues)
+    click.echo(f"OK: {len(newsletter.issues)} issues, {entries} entries")
+
+
+def _project(config_path: Path, content_dir: Path | None, output_dir: Path | None) -> Project:
+    if not config_path.is_file():
+        raise click.UsageError(
+            f"no settings file at {config_path}: run this in a newsletter project "
+            "or pass --config PATH"
+        )
+    root = config_path.parent
+    return Project(
+        root=root,
+        config_path=config_path,
+        content_dir=content_dir if content_dir is not None else root / "content",
+        output_dir=output_dir if output_dir is not None else root / "output",
+    )
+
+
+def _base_url(value: str | None) -> str | None:
+    if value is not None and (problem := url_problem(value, WEB_SCHEMES)):
+        raise click.BadParameter(problem, param_hint="--base-url")
+    return value
+
+
+T = TypeVar("T")
+
+
+def _run(action: Callable[[], T], debug: bool) -> T:
+    """Run a command's work, turning expected failures into messages and exit codes."""
+    try:
+        return action()
+    except ContentError as error:
+        _print_problems(error.problems)
+        click.secho(summary_line(error.problems), fg="red", err=True)
+        sys.exit(1)
+    except NewsletterError as error:
+        click.secho(f"error: {error}", fg="red", err=True)
+        sys.exit(1)
+    except Exception as error:  # an unexpected failure: say so plainly, trace on request
+        if debug:
+            raise
+        click.secho(f"internal error: {type(error).__name__}: {error} (run with --debug for details)",
+                    fg="red", err=True)
+        sys.exit(70)
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    for problem in problems:
+        colour = "red" if problem.severity == "error" else "yellow"
+        click.secho(str(problem), fg=colour, err=True)

@@ -1,0 +1,75 @@
+"""Problems found in a project, and the exceptions that carry them.
+
+A :class:`Problem` is a value: where (path relative to the project, line,
+column, all 1-based) and what. Loading and validation collect every problem
+they find instead of stopping at the first; only when a step is done does
+the caller raise :class:`ContentError` with all of them, and only the CLI
+turns them into text.
+
+Exception tree::
+
+    NewsletterError            base of everything this package raises on purpose
+    ├── ContentError           the project's files are wrong; carries Problems
+    └── OutputError            the output folder cannot be safely replaced
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One located message about the project's files."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.message}"
+
+    def as_error(self) -> Problem:
+        """Return this problem with its severity raised to error (``--strict``)."""
+        return Problem(self.path, self.line, self.column, self.message, "error")
+
+
+def errors_in(problems: Iterable[Problem]) -> list[Problem]:
+    """Return only the problems that stop a build."""
+    return [problem for problem in problems if problem.severity == "error"]
+
+
+def summary_line(problems: list[Problem]) -> str:
+    """Count errors and warnings the way compilers do: ``3 errors in 2 files``."""
+    parts = []
+    for severity in ("error", "warning"):
+        found = [p for p in problems if p.severity == severity]
+        if found:
+            files = len({p.path for p in found})
+            parts.append(
+                f"{len(found)} {severity}{'s' if len(found) != 1 else ''} "
+                f"in {files} file{'s' if files != 1 else ''}"
+            )
+    return ", ".join(parts)
+
+
+class NewsletterError(Exception):
+    """Base class of the errors this package raises on purpose."""
+
+
+class ContentError(NewsletterError):
+    """The project's files have errors; ``problems`` lists every one, sorted."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = sorted(problems)
+        super().__init__(summary_line(self.problems))
+
+
+class OutputError(NewsletterError):
+    """The output folder cannot be written or replaced safely."""

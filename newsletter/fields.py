@@ -1,0 +1,242 @@
+"""Typed reading of a raw mapping, one field at a time, collecting located problems.
+
+Config, issue and entry validation all read their fields through
+:class:`Fields`: each accessor returns a typed value (or ``None``) and
+records a :class:`~newsletter.errors.Problem` at the offending key or value
+when the input is wrong, so one pass reports every mistake in a file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Collection, Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+from newsletter.errors import Problem
+from newsletter.loading import KeyPath, RawDocument, kind_of
+from newsletter.model import EntryDate
+
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_DATE = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
+WEB_SCHEMES = ("http", "https")
+LINK_SCHEMES = ("http", "https", "mailto")
+
+
+def did_you_mean(word: str, choices: Collection[str]) -> str:
+    """A ``; did you mean 'x'?`` suffix when ``word`` is close to one of ``choices``."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def xml_invalid_character(text: str) -> str | None:
+    """Describe the first character that cannot appear in XML, if any."""
+    found = _XML_INVALID.search(text)
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
+def url_problem(url: str, schemes: tuple[str, ...]) -> str | None:
+    """Explain why ``url`` is not an absolute URL with one of ``schemes``, or ``None``."""
+    if url != url.strip() or any(ch.isspace() for ch in url):
+        return f"URL '{url}' contains spaces"
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    allowed = " or ".join(schemes)
+    if scheme not in schemes:
+        kind = "relative" if not scheme else f"'{scheme}:'"
+        return f"URL '{url}' is {kind}; expected an absolute {allowed} URL"
+    if scheme == "mailto":
+        return None if parts.path else f"URL '{url}' has no address"
+    return None if parts.netloc else f"URL '{url}' has no host"
+
+
+def parse_date(text: str, allow_month: bool) -> EntryDate | str:
+    """Parse ``YYYY-MM-DD`` (or ``YYYY-MM`` if allowed); return an error message on failure."""
+    expected = "YYYY-MM-DD or YYYY-MM" if allow_month else "YYYY-MM-DD"
+    match = _DATE.fullmatch(text.strip())
+    if not match or (match.group(3) is None and not allow_month):
+        return f"'{text}' is not a date; expected {expected}"
+    year, month = int(match.group(1)), int(match.group(2))
+    day = int(match.group(3)) if match.group(3) else None
+    try:
+        dt.date(year, month, day or 1)
+    except ValueError:
+        return f"'{text}' is not a real date"
+    return EntryDate(year, month, day)
+
+
+class Fields:
+    """Read fields of one mapping in a :class:`RawDocument`, appending problems to ``problems``."""
+
+    def __init__(
+        self,
+        doc: RawDocument,
+        known: Collection[str],
+        problems: list[Problem],
+        prefix: KeyPath = (),
+        data: dict[str, Any] | None = None,
+    ):
+        self.doc = doc
+        self.prefix = prefix
+        self.data = doc.data if data is None else data
+        self.problems = problems
+        for key in self.data:
+            if key not in known:
+                line, column = doc.key_at((*prefix, key))
+                self.problems.append(
+                    Problem(doc.path, line, column, f"unknown field '{key}'{did_you_mean(key, known)}")
+                )
+
+    def error(self, key: str | None, message: str) -> None:
+        """Record an error at the value of ``key`` (or at the mapping itself)."""
+        keypath = self.prefix if key is None else (*self.prefix, key)
+        self.problems.append(self.doc.problem(keypath, message))
+
+    def warn(self, key: str | None, message: str) -> None:
+        """Record a warning at the value of ``key``."""
+        keypath = self.prefix if key is None else (*self.prefix, key)
+        self.problems.append(self.doc.problem(keypath, message, "warning"))
+
+    def has(self, key: str) -> bool:
+        """Whether ``key`` is present with a value other than null."""
+        return self.data.get(key) is not None
+
+    def _get(self, key: str, required: bool) -> Any:
+        value = self.data.get(key)
+        if value is None and required:
+            self.error(None, f"missing required field '{key}'")
+        return value
+
+    def _expect(self, key: str, value: Any, wanted: str) -> None:
+        self.error(key, f"'{key}' must be {wanted}, not {kind_of(value)}")
+
+    def text(self, key: str, required: bool = False) -> str | None:
+        """A text field; numbers are not silently turned into text."""
+        value = self._get(key, required)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            self._expect(key, value, "text")
+            return None
+        return self.checked_text(key, value)
+
+    def checked_text(self, key: str, value: str) -> str | None:
+        """Reject characters that cannot appear in HTML or XML output."""
+        bad = xml_invalid_character(value)
+        if bad:
+            self.error(key, f"'{key}' contains the control character {bad}")
+            return None
+        return value
+
+    def integer(self, key: str) -> int | None:
+        """A whole number."""
+        value = self._get(key, False)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self._expect(key, value, "a whole number")
+            return None
+        return value
+
+    def boolean(self, key: str) -> bool:
+        """``true`` or ``false``; absent means false."""
+        value = self._get(key, False)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            self._expect(key, value, "true or false")
+            return False
+        return value
+
+    def date(self, key: str, required: bool = False, allow_month: bool = False) -> EntryDate | None:
+        """A date written ``YYYY-MM-DD``, or ``YYYY-MM`` where ``allow_month``."""
+        value = self._get(key, required)
+        if value is None:
+            return None
+        parsed = parse_date(str(value), allow_month)
+        if isinstance(parsed, str):
+            self.error(key, parsed)
+            return None
+        return parsed
+
+    def url(self, key: str, required: bool = False, schemes: tuple[str, ...] = LINK_SCHEMES) -> str | None:
+        """An absolute URL with one of ``schemes``."""
+        value = self.text(key, required)
+        if value is None:
+            return None
+        problem = url_problem(value, schemes)
+        if problem:
+            self.error(key, problem)
+            return None
+        return value
+
+    def text_list(self, key: str, one_allowed: bool = False) -> list[str]:
+        """A list of texts (or a single text where ``one_allowed``)."""
+        value = self._get(key, False)
+        if value is None:
+            return []
+        if one_allowed and isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            self._expect(key, value, "a list" + (" or text" if one_allowed else ""))
+            return []
+        texts = []
+        for index, item in enumerate(value):
+            if not isinstance(item, str):
+                self._item_problem(key, index, f"each item of '{key}' must be text, not {kind_of(item)}")
+            elif xml_invalid_character(item):
+                self._item_problem(
+                    key, index, f"'{key}' contains the control character {xml_invalid_character(item)}"
+                )
+            else:
+                texts.append(item)
+        return texts
+
+    def _item_problem(self, key: str, index: int, message: str) -> None:
+        self.problems.append(self.doc.problem((*self.prefix, key, index), message))
+
+    def slug_list(self, key: str) -> list[str]:
+        """A list of lowercase slugs such as tags."""
+        texts = set(self.text_list(key))
+        raw = self.data.get(key)
+        slugs = []
+        for index, item in enumerate(raw if isinstance(raw, list) else []):
+            if not isinstance(item, str) or item not in texts:
+                continue
+            if SLUG.fullmatch(item):
+                slugs.append(item)
+            else:
+                self._item_problem(
+                    key, index,
+                    f"'{item}' in '{key}' is not a valid slug: use lowercase letters, digits and hyphens",
+                )
+        return slugs
+
+    def mapping(self, key: str, known: Collection[str]) -> Fields | None:
+        """A nested mapping, read with its own :class:`Fields`."""
+        value = self._get(key, False)
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            self._expect(key, value, "a mapping")
+            return None
+        return Fields(self.doc, known, self.problems, (*self.prefix, key), value)
+
+    def mappings(self, key: str, known: Collection[str]) -> Iterator[Fields]:
+        """Each mapping in a list of mappings."""
+        value = self._get(key, False)
+        if value is None:
+            return
+        if not isinstance(value, list):
+            self._expect(key, value, "a list")
+            return
+        for index, item in enumerate(value):
+            if isinstance(item, dict):
+                yield Fields(self.doc, known, self.problems, (*self.prefix, key, index), item)
+            else:
+                self._item_problem(
+                    key, index, f"each item of '{key}' must be a mapping, not {kind_of(item)}"
+                )

@@ -1,0 +1,321 @@
+"""Read the project's files into raw records that remember where each value was.
+
+Loading never interprets fields; it turns bytes into Python values (dicts,
+lists, strings, numbers, booleans) plus a map from each key path to its
+line and column, so validation can point at the exact spot. YAML is
+composed with PyYAML's C parser where available and converted by our own
+walker: only plain data tags are accepted (``!!python/...`` is reported,
+never constructed) and aliases are expanded within a fixed budget, so an
+alias bomb ends in an error rather than exhausting memory.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from newsletter.errors import Problem
+
+try:  # the C parser is about eight times faster than the pure-Python one
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+KeyPath = tuple[str | int, ...]
+Position = tuple[int, int]
+
+MAX_FILE_BYTES = 1_000_000
+"""Largest content file accepted; far above any real development, and it
+keeps Markdown rendering of a runaway paste bounded in time and memory."""
+
+MAX_YAML_NODES = 20_000
+"""Most values one YAML document may expand to once aliases are followed."""
+
+ENTRY_SUFFIXES = (".md", ".yaml", ".yml")
+ISSUE_FILE = "issue.yaml"
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+_FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
+
+
+@dataclass
+class RawDocument:
+    """One parsed file: its data, where each value sits, and its Markdown body."""
+
+    path: str
+    data: dict[str, Any] = field(default_factory=dict)
+    values: dict[KeyPath, Position] = field(default_factory=dict)
+    keys: dict[KeyPath, Position] = field(default_factory=dict)
+    body: str | None = None
+    body_line: int = 1
+    problems: list[Problem] = field(default_factory=list)
+
+    def at(self, keypath: KeyPath) -> Position:
+        """Position of the value at ``keypath``, or of its nearest known parent."""
+        while keypath not in self.values and keypath:
+            keypath = keypath[:-1]
+        return self.values.get(keypath, (1, 1))
+
+    def key_at(self, keypath: KeyPath) -> Position:
+        """Position of the key that names ``keypath`` (for unknown-field errors)."""
+        return self.keys.get(keypath) or self.at(keypath)
+
+    def problem(self, keypath: KeyPath, message: str, severity: str = "error") -> Problem:
+        """Make a problem located at the value of ``keypath``."""
+        line, column = self.at(keypath)
+        return Problem(self.path, line, column, message, severity)  # type: ignore[arg-type]
+
+    @property
+    def ok(self) -> bool:
+        """Whether the file parsed well enough to validate its fields."""
+        return not self.problems
+
+
+@dataclass
+class RawIssue:
+    """An issue folder: its ``issue.yaml`` and its development files."""
+
+    folder: str
+    meta: RawDocument | None
+    entries: list[RawDocument]
+
+
+@dataclass
+class RawProject:
+    """Everything read from disk, before any interpretation."""
+
+    config: RawDocument
+    issues: list[RawIssue]
+    templates_dir: Path | None
+
+
+def load_project(root: Path, config_path: Path, content_dir: Path) -> RawProject:
+    """Read the config, every issue folder and every entry file under ``content_dir``."""
+    config = load_yaml_file(config_path, root)
+    issues = [load_issue_folder(folder, root) for folder in _issue_folders(content_dir)]
+    templates = root / "templates"
+    return RawProject(config, issues, templates if templates.is_dir() else None)
+
+
+def _issue_folders(content_dir: Path) -> list[Path]:
+    if not content_dir.is_dir():
+        return []
+    return sorted(p for p in content_dir.iterdir() if p.is_dir() and not _hidden(p))
+
+
+def _hidden(path: Path) -> bool:
+    return path.name.startswith((".", "_"))
+
+
+def load_issue_folder(folder: Path, root: Path) -> RawIssue:
+    """Read one issue folder: ``issue.yaml`` and every ``.md``/``.yaml``/``.yml`` entry."""
+    meta_path = folder / ISSUE_FILE
+    meta = load_yaml_file(meta_path, root) if meta_path.is_file() else None
+    entries = [
+        load_entry_file(path, root)
+        for path in sorted(folder.iterdir())
+        if path.is_file()
+        and path.suffix in ENTRY_SUFFIXES
+        and path.name != ISSUE_FILE
+        and not _hidden(path)
+    ]
+    return RawIssue(_relative(folder, root), meta, entries)
+
+
+def load_entry_file(path: Path, root: Path) -> RawDocument:
+    """Read a development: Markdown with front matter, or YAML with a ``body`` key."""
+    if path.suffix == ".md":
+        return _load_markdown_file(path, root)
+    return load_yaml_file(path, root)
+
+
+def load_yaml_file(path: Path, root: Path) -> RawDocument:
+    """Read a YAML file whose top level must be a mapping."""
+    doc = RawDocument(_relative(path, root))
+    text = _read_text(path, doc)
+    if text is not None:
+        _parse_yaml(text, doc, first_line=1)
+    return doc
+
+
+def _load_markdown_file(path: Path, root: Path) -> RawDocument:
+    doc = RawDocument(_relative(path, root))
+    text = _read_text(path, doc)
+    if text is None:
+        return doc
+    if not text.startswith("---") or not _FENCE.match(text):
+        doc.problems.append(
+            Problem(doc.path, 1, 1, "expected front matter: the file must start with a '---' line")
+        )
+        return doc
+    closing = _FENCE.search(text, text.index("\n") + 1 if "\n" in text else len(text))
+    if closing is None:
+        doc.problems.append(
+            Problem(doc.path, 1, 1, "front matter is not closed: add a '---' line after it")
+        )
+        return doc
+    front = text[text.index("\n") + 1 : closing.start()]
+    _parse_yaml(front, doc, first_line=2)
+    body_start = closing.end() + 1
+    doc.body_line = text.count("\n", 0, body_start) + 1
+    doc.body = text[body_start:]
+    return doc
+
+
+def _read_text(path: Path, doc: RawDocument) -> str | None:
+    """Decode a file as UTF-8 (BOM allowed) with ``\\n`` line endings."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            doc.problems.append(
+                Problem(
+                    doc.path, 1, 1,
+                    f"file is {size / 1_000_000:.1f} MB; content files are limited to "
+                    f"{MAX_FILE_BYTES // 1_000_000} MB",
+                )
+            )
+            return None
+        data = path.read_bytes()
+    except OSError as error:
+        doc.problems.append(Problem(doc.path, 1, 1, f"cannot read file: {error.strerror}"))
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        doc.problems.append(
+            Problem(doc.path, line, column, "file is not UTF-8 text: save it with UTF-8 encoding")
+        )
+        return None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        doc.problems.append(Problem(doc.path, 1, 1, "file is empty"))
+        return None
+    return text
+
+
+def _parse_yaml(text: str, doc: RawDocument, first_line: int) -> None:
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + first_line, mark.column + 1) if mark else (first_line, 1)
+        reason = error.problem or "invalid YAML"
+        if error.context:
+            reason = f"{reason} ({error.context})"
+        doc.problems.append(Problem(doc.path, line, column, f"YAML syntax error: {reason}"))
+        return
+    except yaml.YAMLError as error:  # e.g. a reader error on a control character
+        doc.problems.append(Problem(doc.path, first_line, 1, f"YAML error: {error}"))
+        return
+    if node is None:
+        doc.problems.append(Problem(doc.path, first_line, 1, "no fields found: expected a mapping"))
+        return
+    walker = _Walker(doc, first_line)
+    data = walker.convert(node, ())
+    if walker.exhausted:
+        return
+    if not isinstance(data, dict):
+        doc.problems.append(
+            doc.problem((), f"expected a mapping of field names to values, found {kind_of(data)}")
+        )
+        return
+    doc.data = data
+
+
+def kind_of(value: Any) -> str:
+    """Name a YAML value's kind the way an editor would read it."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int):
+        return "a number"
+    if isinstance(value, float):
+        return "a decimal number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+class _Walker:
+    """Convert a composed YAML node graph into plain values, recording positions."""
+
+    def __init__(self, doc: RawDocument, first_line: int):
+        self.doc = doc
+        self.first_line = first_line
+        self.budget = MAX_YAML_NODES
+        self.exhausted = False
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def position(self, node: yaml.Node) -> Position:
+        return node.start_mark.line + self.first_line, node.start_mark.column + 1
+
+    def fail(self, node: yaml.Node, message: str) -> None:
+        line, column = self.position(node)
+        self.doc.problems.append(Problem(self.doc.path, line, column, message))
+
+    def convert(self, node: yaml.Node, keypath: KeyPath) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
+            if not self.exhausted:
+                self.exhausted = True
+                self.fail(node, "document expands to too many values (are aliases nested?)")
+            return None
+        self.doc.values.setdefault(keypath, self.position(node))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, keypath)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.convert(item, (*keypath, i)) for i, item in enumerate(node.value)]
+        return self._scalar(node)
+
+    def _mapping(self, node: yaml.MappingNode, keypath: KeyPath) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.fail(key_node, "a field name must be plain text")
+                continue
+            key = str(key_node.value)
+            if key in result:
+                self.fail(key_node, f"field '{key}' appears twice")
+                continue
+            self.doc.keys.setdefault((*keypath, key), self.position(key_node))
+            result[key] = self.convert(value_node, (*keypath, key))
+        return result
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        tag = node.tag
+        if tag not in _PLAIN_TAGS:
+            self.fail(node, f"YAML tag '{tag}' is not allowed: use plain text, numbers and lists")
+            return None
+        if tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
+            # Dates stay text: validation parses them so '2022-02-30' gets a clear message.
+            return str(node.value)
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (ValueError, yaml.YAMLError):
+            self.fail(node, f"cannot read value {node.value!r}")
+            return None
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

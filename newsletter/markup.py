@@ -1,0 +1,65 @@
+"""Markdown -> safe HTML fragments.
+
+Editors paste from Word and the web, so rendered Markdown is always passed
+through an allowlist sanitizer (nh3, a binding to Rust's ammonia): scripts,
+styles, frames, event handlers and ``javascript:``/``data:`` URLs never
+survive, and links get ``rel="noopener"``. Relative links are resolved
+against the page they belong to, so the same fragment works on the site, in
+the email and in the feeds.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from urllib.parse import urljoin
+
+import markdown
+import nh3
+
+_EXTENSIONS = ["extra", "sane_lists", "smarty"]
+
+_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "h3", "h4",
+    "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "table",
+    "tbody", "td", "th", "thead", "tr", "ul",
+}
+_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "td": {"align"},
+    "th": {"align"},
+    "ol": {"start"},
+}
+_DROP_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "noscript", "template"}
+
+
+@lru_cache(maxsize=1)
+def _converter() -> markdown.Markdown:
+    return markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
+
+
+def render_markdown(text: str, page_url: str) -> str:
+    """Render Markdown to sanitized HTML with every link absolute under ``page_url``."""
+    converter = _converter()
+    converter.reset()
+    html = converter.convert(text)
+    return sanitize(html, page_url)
+
+
+def sanitize(html: str, page_url: str) -> str:
+    """Clean an HTML fragment to the allowlist, resolving relative links against ``page_url``."""
+
+    def resolve(tag: str, attribute: str, value: str) -> str | None:
+        if tag == "a" and attribute == "href":
+            return urljoin(page_url, value)
+        return value
+
+    return nh3.clean(
+        html,
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        clean_content_tags=_DROP_WITH_CONTENT,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener",
+        attribute_filter=resolve,
+    ).strip()

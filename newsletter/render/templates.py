@@ -1,0 +1,74 @@
+"""The Jinja environment: project templates first, then the defaults shipped in the package.
+
+A project overrides any template or the stylesheet by putting a file of the
+same name in its ``templates/`` folder. An override can extend the default
+it replaces with ``{% extends "default/issue.html" %}`` instead of copying it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from newsletter.model import MONTHS
+from newsletter.render.text import wrap
+
+DEFAULTS = resources.files("newsletter") / "templates"
+
+
+def default_templates_dir() -> Path:
+    """The folder of templates shipped with the package."""
+    return Path(str(DEFAULTS))
+
+
+def make_environment(project_templates: Path | None) -> jinja2.Environment:
+    """Build the environment used by every renderer."""
+    defaults = jinja2.FileSystemLoader(default_templates_dir())
+    loaders: list[jinja2.BaseLoader] = []
+    if project_templates is not None:
+        loaders.append(jinja2.FileSystemLoader(project_templates))
+    loaders += [defaults, jinja2.PrefixLoader({"default": defaults})]
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals["url"] = relative_url
+    env.filters["long_date"] = long_date
+    env.filters["wrap"] = wrap
+    env.filters["underline"] = underline
+    return env
+
+
+def long_date(date: dt.date) -> str:
+    """``15 May 2022``, independent of the machine's locale."""
+    return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
+
+
+@jinja2.pass_context
+def relative_url(context: Any, target: str) -> str:
+    """Link from the page being rendered (``page_path``) to a site path, relatively.
+
+    Relative links keep the site working under any base path and from disk.
+    """
+    path, hash_mark, fragment = target.partition("#")
+    here = posixpath.dirname(context["page_path"]) or "."
+    link = posixpath.relpath(path or ".", here)
+    if path == "" or path.endswith("/"):
+        link = "./" if link == "." else link + "/"
+    if hash_mark and link == "./":
+        link = ""
+    return link + hash_mark + fragment
+
+
+def underline(heading: str, mark: str = "=") -> str:
+    """A plain-text heading: the text, then a rule of the same width."""
+    return f"{heading}\n{mark * len(heading)}"
