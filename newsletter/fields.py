@@ -44,10 +44,10 @@ def url_problem(url: str, schemes: tuple[str, ...]) -> str | None:
         return f"URL '{url}' contains spaces"
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
-    allowed = " or ".join(schemes)
+    allowed = ", ".join(schemes[:-1]) + " or " + schemes[-1]
     if scheme not in schemes:
-        kind = "relative" if not scheme else f"'{scheme}:'"
-        return f"URL '{url}' is {kind}; expected an absolute {allowed} URL"
+        kind = "is relative" if not scheme else f"uses the '{scheme}:' scheme"
+        return f"URL '{url}' {kind}; expected an absolute {allowed} URL"
     if scheme == "mailto":
         return None if parts.path else f"URL '{url}' has no address"
     return None if parts.netloc else f"URL '{url}' has no host"

@@ -45,6 +45,8 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:bool",
     "tag:yaml.org,2002:null",
     "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
 }
 _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 
@@ -279,6 +281,9 @@ class _Walker:
                 self.fail(node, "document expands to too many values (are aliases nested?)")
             return None
         self.doc.values.setdefault(keypath, self.position(node))
+        if node.tag not in _PLAIN_TAGS:
+            self.fail(node, f"YAML tag '{node.tag}' is not allowed: use plain text, numbers and lists")
+            return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, keypath)
         if isinstance(node, yaml.SequenceNode):
@@ -300,11 +305,7 @@ class _Walker:
         return result
 
     def _scalar(self, node: yaml.Node) -> Any:
-        tag = node.tag
-        if tag not in _PLAIN_TAGS:
-            self.fail(node, f"YAML tag '{tag}' is not allowed: use plain text, numbers and lists")
-            return None
-        if tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
+        if node.tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
             # Dates stay text: validation parses them so '2022-02-30' gets a clear message.
             return str(node.value)
         try:
