@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from newsletter.config import read_config
 from newsletter.errors import Problem
 from newsletter.fields import SLUG, Fields, did_you_mean, xml_invalid_character
+from newsletter.lifecycle import LIFECYCLE_FIELDS, dangling_references, read_lifecycle
 from newsletter.loading import ISSUE_FILE, RawDocument, RawIssue, RawProject
-from newsletter.markup import render_markdown
+from newsletter.markup import render_markdown, strip_tracking
 from newsletter.model import (
     MONTHS,
     Authority,
@@ -36,12 +37,14 @@ from newsletter.model import (
 ISSUE_FIELDS = ("date", "title", "summary", "intro", "draft")
 ENTRY_FIELDS = (
     "title", "section", "date", "authority", "tags", "sources", "url",
-    "highlight", "order", "draft", "body",
+    "highlight", "order", "draft", "body", *LIFECYCLE_FIELDS,
 )
 SOURCE_FIELDS = ("title", "url")
 PREHEADER_BUDGET = 150
 """Characters of ``summary`` an inbox shows beside the subject before cutting it off."""
 MAX_DAYS_FROM_ISSUE = 183
+SOURCED_SECTIONS = ("regulatory", "enforcement")
+"""Sections whose entries should cite a primary source."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ def assemble(raw: RawProject, options: Options) -> tuple[Newsletter | None, list
         problems.extend(issue_problems)
         if issue is not None and (options.drafts or not issue.draft):
             issues.append(issue)
+    problems.extend(dangling_references(raw.issues))
     if any(p.severity == "error" for p in problems):
         return None, sorted(problems)
     issues.sort(key=lambda issue: (issue.date, issue.id), reverse=True)
@@ -144,6 +148,7 @@ def _warn_about_issue(
             )
         )
     documents = {doc.path: doc for doc in raw.entries}
+    problems.extend(_source_warnings(entries, documents))
     for entry in entries:
         if abs((entry.date.sort_date - date).days) > MAX_DAYS_FROM_ISSUE:
             problems.append(
@@ -153,6 +158,23 @@ def _warn_about_issue(
                     "warning",
                 )
             )
+
+
+def _source_warnings(entries: list[Entry], documents: dict[str, RawDocument]) -> list[Problem]:
+    """Warn about unsourced regulatory and enforcement items and sources cited twice."""
+    problems = []
+    cited: dict[str, Entry] = {}
+    for entry in sorted(entries, key=lambda e: e.source_path):
+        doc = documents[entry.source_path]
+        if entry.section_id in SOURCED_SECTIONS and not entry.sources:
+            problems.append(doc.problem((), f"entry in '{entry.section_id}' has no sources: "
+                                        "cite the primary document", "warning"))
+        for index, source in enumerate(entry.sources):
+            first = cited.setdefault(source.url, entry)
+            if first is not entry:
+                problems.append(doc.problem(("sources", index, "url"), f"source {source.url} is also "
+                                            f"cited by {first.source_path}", "warning"))
+    return problems
 
 
 def _read_entries(
@@ -203,6 +225,7 @@ def _read_entry(
     highlight = fields.text("highlight")
     order = fields.integer("order")
     draft = fields.boolean("draft")
+    lifecycle = read_lifecycle(fields)
     body = _body(doc, fields, needs_body=section != "views")
     if len(problems) > before and any(p.severity == "error" for p in problems[before:]):
         return None
@@ -223,6 +246,7 @@ def _read_entry(
         highlight_html=render_markdown(highlight, page_url) if highlight else None,
         order=order,
         draft=draft,
+        lifecycle=lifecycle,
     )
 
 
@@ -268,7 +292,7 @@ def _sources(fields: Fields) -> tuple[Source, ...]:
         title = source.text("title", required=True)
         url = source.url("url", required=True)
         if title is not None and url is not None:
-            sources.append(Source(title.strip(), url))
+            sources.append(Source(title.strip(), strip_tracking(url)))
     return tuple(sources)
 
 

@@ -42,6 +42,12 @@ class EntryDate:
         month_year = f"{MONTHS[self.month - 1]} {self.year}"
         return month_year if self.day is None else f"{self.day} {month_year}"
 
+    @property
+    def short_display(self) -> str:
+        """``7 Jul 2022`` or ``Jul 2022``, where space is short."""
+        month_year = f"{MONTHS[self.month - 1][:3]} {self.year}"
+        return month_year if self.day is None else f"{self.day} {month_year}"
+
 
 @dataclass(frozen=True)
 class SectionConfig:
@@ -109,6 +115,57 @@ class Authority:
         return self.short if self.name == self.short else f"{self.name} ({self.short})"
 
 
+STATUSES = {
+    "draft-for-comment": "Draft for comment",
+    "issued": "Issued",
+    "in-force": "In force",
+    "amended": "Amended",
+    "repealed": "Repealed",
+    "enforcement-action": "Enforcement action",
+    "judgment": "Judgment",
+    "other": "Other",
+}
+"""Lifecycle status ids an entry may carry, with their labels."""
+
+
+@dataclass(frozen=True, order=True)
+class EntryRef:
+    """A reference from one entry to another: ``2022-05/cac-draft-rules``."""
+
+    issue_id: str
+    slug: str
+
+    def __str__(self) -> str:
+        return f"{self.issue_id}/{self.slug}"
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    """Where a rule stands: status, key dates, document number, links to other entries."""
+
+    status: str | None = None
+    comment_deadline: EntryDate | None = None
+    effective_date: EntryDate | None = None
+    document_number: str | None = None
+    supersedes: tuple[EntryRef, ...] = ()
+    related: tuple[EntryRef, ...] = ()
+
+    @property
+    def status_label(self) -> str | None:
+        """``Draft for comment`` for ``draft-for-comment``."""
+        return STATUSES[self.status] if self.status else None
+
+    @property
+    def key_dates(self) -> str:
+        """``Comments due 7 Jul 2022 · Effective 1 Sep 2022``, or empty."""
+        parts = []
+        if self.comment_deadline:
+            parts.append(f"Comments due {self.comment_deadline.short_display}")
+        if self.effective_date:
+            parts.append(f"Effective {self.effective_date.short_display}")
+        return " · ".join(parts)
+
+
 @dataclass(frozen=True)
 class Entry:
     """One development, validated, with its Markdown already rendered to safe HTML."""
@@ -127,6 +184,12 @@ class Entry:
     highlight_html: str | None = None
     order: int | None = None
     draft: bool = False
+    lifecycle: Lifecycle = field(default_factory=Lifecycle)
+
+    @property
+    def ref(self) -> EntryRef:
+        """How other entries refer to this one."""
+        return EntryRef(self.issue_id, self.slug)
 
     @property
     def path(self) -> str:
