@@ -29,7 +29,7 @@ def test_front_matter_lines_are_counted_from_the_file_start(make_site: MakeSite)
     root = make_site()
     doc = load_entry_file(root / "content/2022-05/draft-rules.md", root)
     assert doc.at(("date",)) == (4, 7)
-    assert doc.body_line == 7
+    assert doc.body_line == 10
     assert doc.body == "The body of the development.\n"
 
 
