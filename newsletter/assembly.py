@@ -27,6 +27,7 @@ from newsletter.model import (
     Authority,
     Config,
     Entry,
+    Instrument,
     Issue,
     Item,
     Newsletter,
@@ -37,7 +38,7 @@ from newsletter.model import (
 ISSUE_FIELDS = ("date", "title", "summary", "intro", "draft")
 ENTRY_FIELDS = (
     "title", "section", "date", "authority", "tags", "sources", "url",
-    "highlight", "order", "draft", "body", *LIFECYCLE_FIELDS,
+    "highlight", "order", "draft", "body", "instruments", *LIFECYCLE_FIELDS,
 )
 SOURCE_FIELDS = ("title", "url")
 PREHEADER_BUDGET = 150
@@ -57,7 +58,7 @@ class Options:
 
 def assemble(raw: RawProject, options: Options) -> tuple[Newsletter | None, list[Problem]]:
     """Validate everything and build the newsletter; ``None`` if there are errors."""
-    config, problems = read_config(raw.config, options.base_url)
+    config, problems = read_config(raw.config, raw.registry, options.base_url)
     if config is None:
         # Entries are still checked, against default settings, so one run reports all.
         config = Config(title="", base_url="https://example.invalid/")
@@ -226,6 +227,7 @@ def _read_entry(
     order = fields.integer("order")
     draft = fields.boolean("draft")
     lifecycle = read_lifecycle(fields)
+    instruments = _instruments(fields, config)
     body = _body(doc, fields, needs_body=section != "views")
     if len(problems) > before and any(p.severity == "error" for p in problems[before:]):
         return None
@@ -247,6 +249,7 @@ def _read_entry(
         order=order,
         draft=draft,
         lifecycle=lifecycle,
+        instruments=instruments,
     )
 
 
@@ -270,20 +273,37 @@ def _body(doc: RawDocument, fields: Fields, needs_body: bool) -> str:
 
 
 def _authorities(fields: Fields, config: Config) -> tuple[Authority, ...]:
-    shorts = fields.text_list("authority", one_allowed=True)
-    known = dict(config.authorities)
-    for index, short in enumerate(shorts):
-        if known and short not in known:
-            keypath = ("authority", index) if isinstance(fields.data.get("authority"), list) else ("authority",)
-            fields.problems.append(
-                fields.doc.problem(
-                    keypath,
-                    f"unknown authority '{short}'{did_you_mean(short, known)}; "
-                    "add it to 'authorities' in newsletter.yaml",
-                    "warning",
-                )
-            )
-    return tuple(Authority(short.strip(), config.authority_name(short.strip())) for short in shorts)
+    registry = config.registry
+    keys = registry.authority_keys()
+    authorities = []
+    for index, reference in enumerate(fields.text_list("authority", one_allowed=True)):
+        reference = reference.strip()
+        known = registry.authority(reference)
+        if known is not None:
+            authorities.append(known)
+            continue
+        authorities.append(Authority(reference, reference))
+        if registry.by_id:
+            fields.item_problem("authority", index, f"unknown authority id '{reference}'"
+                                f"{did_you_mean(reference, keys)}; add it to the registry")
+        elif keys:
+            fields.item_problem("authority", index, f"unknown authority '{reference}'"
+                                f"{did_you_mean(reference, keys)}; add it to 'authorities' in newsletter.yaml",
+                                "warning")
+    return tuple(authorities)
+
+
+def _instruments(fields: Fields, config: Config) -> tuple[Instrument, ...]:
+    instruments = []
+    known_ids = [instrument.id for instrument in config.registry.instruments]
+    for index, instrument_id in enumerate(fields.text_list("instruments", one_allowed=True)):
+        instrument = config.registry.instrument(instrument_id.strip())
+        if instrument is None:
+            fields.item_problem("instruments", index, f"unknown instrument '{instrument_id}'"
+                                f"{did_you_mean(instrument_id, known_ids)}; add it to the registry")
+        else:
+            instruments.append(instrument)
+    return tuple(instruments)
 
 
 def _sources(fields: Fields) -> tuple[Source, ...]:

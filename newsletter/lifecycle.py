@@ -46,9 +46,8 @@ def _references(fields: Fields, key: str) -> tuple[EntryRef, ...]:
         if SLUG.fullmatch(issue_id) and SLUG.fullmatch(slug):
             refs.append(EntryRef(issue_id, slug))
         else:
-            keypath = (key, index) if isinstance(fields.data.get(key), list) else (key,)
-            fields.problems.append(
-                fields.doc.problem(keypath, f"'{text}' in '{key}' must be written <issue-id>/<slug>, like 2022-05/cac-draft-rules")
+            fields.item_problem(
+                key, index, f"'{text}' in '{key}' must be written <issue-id>/<slug>, like 2022-05/cac-draft-rules"
             )
     return tuple(refs)
 

@@ -37,6 +37,7 @@ MAX_YAML_NODES = 20_000
 
 ENTRY_SUFFIXES = (".md", ".yaml", ".yml")
 ISSUE_FILE = "issue.yaml"
+REGISTRY_FILE = "registry.yaml"
 
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str",
@@ -98,6 +99,7 @@ class RawProject:
     """Everything read from disk, before any interpretation."""
 
     config: RawDocument
+    registry: RawDocument | None
     issues: list[RawIssue]
     templates_dir: Path | None
 
@@ -105,9 +107,11 @@ class RawProject:
 def load_project(root: Path, config_path: Path, content_dir: Path) -> RawProject:
     """Read the config, every issue folder and every entry file under ``content_dir``."""
     config = load_yaml_file(config_path, root)
+    registry_path = root / REGISTRY_FILE
+    registry = load_yaml_file(registry_path, root) if registry_path.is_file() else None
     issues = [load_issue_folder(folder, root) for folder in _issue_folders(content_dir)]
     templates = root / "templates"
-    return RawProject(config, issues, templates if templates.is_dir() else None)
+    return RawProject(config, registry, issues, templates if templates.is_dir() else None)
 
 
 def _issue_folders(content_dir: Path) -> list[Path]:

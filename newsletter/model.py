@@ -86,12 +86,54 @@ class Config:
     timezone: str = "UTC"
     email: EmailConfig = field(default_factory=EmailConfig)
     sections: tuple[SectionConfig, ...] = DEFAULT_SECTIONS
-    authorities: tuple[tuple[str, str], ...] = ()
+    registry: Registry = field(default_factory=lambda: Registry())
     feed_limit: int = 50
 
-    def authority_name(self, short: str) -> str:
-        """Full name of an authority where configured, else the short name itself."""
-        return dict(self.authorities).get(short, short)
+
+@dataclass(frozen=True)
+class Instrument:
+    """A law, regulation or standard that entries can refer to by id."""
+
+    id: str
+    name: str
+    name_zh: str | None = None
+    abbreviation: str | None = None
+    url: str | None = None
+    kind: str | None = None
+
+    @property
+    def short(self) -> str:
+        """The abbreviation where there is one, else the English name."""
+        return self.abbreviation or self.name
+
+
+@dataclass(frozen=True)
+class Registry:
+    """Authorities and instruments known to the newsletter.
+
+    With ``by_id`` (a ``registry.yaml``) entries name authorities by registry id
+    and an unknown id is an error; otherwise (the flat ``authorities`` map)
+    they use short names and an unknown one is only a warning.
+    """
+
+    authorities: tuple[Authority, ...] = ()
+    instruments: tuple[Instrument, ...] = ()
+    by_id: bool = False
+
+    def authority(self, reference: str) -> Authority | None:
+        """The authority an entry's ``authority`` value names, if known."""
+        for authority in self.authorities:
+            if reference == (authority.id if self.by_id else authority.short):
+                return authority
+        return None
+
+    def authority_keys(self) -> list[str]:
+        """What entries may write in ``authority``."""
+        return [a.id if self.by_id else a.short for a in self.authorities]
+
+    def instrument(self, instrument_id: str) -> Instrument | None:
+        """The instrument with this id, if known."""
+        return next((i for i in self.instruments if i.id == instrument_id), None)
 
 
 @dataclass(frozen=True)
@@ -104,10 +146,18 @@ class Source:
 
 @dataclass(frozen=True)
 class Authority:
-    """An issuing body: short name as written in entries, full name from the config."""
+    """An issuing body: its short name (abbreviation) and full English name.
+
+    From a registry it also has a stable ``id``, a Chinese name, an official
+    URL and a jurisdiction; from the flat ``authorities`` map, only the names.
+    """
 
     short: str
     name: str
+    id: str = ""
+    name_zh: str | None = None
+    url: str | None = None
+    jurisdiction: str | None = None
 
     @property
     def label(self) -> str:
@@ -185,6 +235,7 @@ class Entry:
     order: int | None = None
     draft: bool = False
     lifecycle: Lifecycle = field(default_factory=Lifecycle)
+    instruments: tuple[Instrument, ...] = ()
 
     @property
     def ref(self) -> EntryRef:
