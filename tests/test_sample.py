@@ -53,7 +53,7 @@ def test_issue_page_has_sections_in_order_with_numbered_anchored_items(sample_ou
         "Key Highlights", "Our Views", "Regulatory Developments",
         "Enforcement Developments", "Industry Developments",
     ]
-    for slug, front in entry_front_matter("2022-05").items():
+    for slug in entry_front_matter("2022-05"):
         assert f'id="{slug}"' in page, slug
     regulatory = page[page.index('id="section-regulatory"'):page.index('id="section-enforcement"')]
     numbers = re.findall(r'<span class="item-number">(\d+)\.</span>', regulatory)
