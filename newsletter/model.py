@@ -249,6 +249,28 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class Deadline:
+    """A date a reader must act on or prepare for: a comment deadline or an effective date."""
+
+    date: EntryDate
+    kind: str
+    entry: Entry
+
+    @property
+    def label(self) -> str:
+        """``Comments due`` or ``Takes effect``."""
+        return "Comments due" if self.kind == "comment_deadline" else "Takes effect"
+
+    @property
+    def last_day(self) -> dt.date:
+        """The last day the deadline may fall on: the month's end for month-only dates."""
+        if self.date.day is not None:
+            return self.date.sort_date
+        next_month = dt.date(self.date.year + self.date.month // 12, self.date.month % 12 + 1, 1)
+        return next_month - dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
 class Item:
     """An entry placed in an issue's section, with its number if the section is numbered."""
 
@@ -278,6 +300,8 @@ class Issue:
     intro_html: str
     sections: tuple[Section, ...]
     draft: bool = False
+    show_coming_up: bool = True
+    coming_up: tuple[Deadline, ...] = ()
 
     @property
     def path(self) -> str:
@@ -304,6 +328,9 @@ class Newsletter:
 
     config: Config
     issues: tuple[Issue, ...]
+    as_of: dt.date | None = None
+    upcoming: tuple[Deadline, ...] = ()
+    deadlines: tuple[Deadline, ...] = ()
 
     @property
     def latest(self) -> Issue | None:
