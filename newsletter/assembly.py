@@ -298,10 +298,10 @@ def _authorities(fields: Fields, config: Config) -> tuple[Authority, ...]:
         authorities.append(Authority(reference, reference))
         if registry.by_id:
             fields.item_problem("authority", index, f"unknown authority id '{reference}'"
-                                f"{did_you_mean(reference, keys)}; add it to the registry")
+                                f"{did_you_mean(reference, keys) or ' (not in the registry)'}")
         elif keys:
             fields.item_problem("authority", index, f"unknown authority '{reference}'"
-                                f"{did_you_mean(reference, keys)}; add it to 'authorities' in newsletter.yaml",
+                                f"{did_you_mean(reference, keys) or ' (not in authorities in newsletter.yaml)'}",
                                 "warning")
     return tuple(authorities)
 
@@ -313,7 +313,7 @@ def _instruments(fields: Fields, config: Config) -> tuple[Instrument, ...]:
         instrument = config.registry.instrument(instrument_id.strip())
         if instrument is None:
             fields.item_problem("instruments", index, f"unknown instrument '{instrument_id}'"
-                                f"{did_you_mean(instrument_id, known_ids)}; add it to the registry")
+                                f"{did_you_mean(instrument_id, known_ids) or ' (not in the registry)'}")
         else:
             instruments.append(instrument)
     return tuple(instruments)

@@ -115,11 +115,11 @@ def _sections(fields: Fields) -> tuple[SectionConfig, ...]:
 
 
 def _registry(fields: Fields, registry_doc: RawDocument | None) -> Registry:
-    sources = [name for name in ("authorities", "registry") if fields.has(name)]
+    places = [name for name in ("authorities", "registry") if fields.has(name)]
     if registry_doc is not None:
-        sources.append(registry_doc.path)
-    if len(sources) > 1:
-        fields.error(None, f"authorities are defined in {' and '.join(sources)}: keep one")
+        places.append(registry_doc.path)
+    if len(places) > 1:
+        fields.error(places[0], f"authorities are defined both in '{places[0]}' and in {places[1]}: keep one")
     if registry_doc is not None:
         fields.problems.extend(registry_doc.problems)
         if not registry_doc.ok:
