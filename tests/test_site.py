@@ -16,6 +16,7 @@ from xml.etree import ElementTree
 import pytest
 
 from newsletter.model import Authority
+from newsletter.render.fragments import excerpt, shift_headings
 from tests.conftest import MakeSite, run
 
 BASE_URL = "https://news.example.org/"
@@ -358,3 +359,16 @@ def test_build_is_deterministic(make_site: MakeSite, archive: Path) -> None:
 
 def _files(output: Path) -> dict[Path, bytes]:
     return {p.relative_to(output): p.read_bytes() for p in output.rglob("*") if p.is_file()}
+
+
+def test_excerpt_cuts_long_text_at_a_word_with_an_ellipsis() -> None:
+    body = "<p>" + " ".join(["regulation"] * 40) + "</p>"
+    cut = excerpt(body, limit=50)
+    assert cut.endswith("regulation…") and len(cut) <= 51
+    assert excerpt("<p>Short &amp; sweet.</p><ul><li>One</li><li>two</li></ul>") == "Short & sweet. One two"
+
+
+def test_shift_headings_keeps_relative_levels_and_caps_at_h6() -> None:
+    assert shift_headings("<h3>A</h3><h5>B</h5>", 2) == "<h2>A</h2><h4>B</h4>"
+    assert shift_headings("<h3>A</h3><h6>B</h6>", 4) == "<h4>A</h4><h6>B</h6>"
+    assert shift_headings("<p>No heading</p>", 2) == "<p>No heading</p>"
