@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 content errors (each printed as
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -49,14 +50,16 @@ def main() -> None:
 @click.option("--output", "output_dir", type=click.Path(path_type=Path), default=None,
               help="Where to write the site.  [default: output/ beside the config]")
 @click.option("--base-url", default=None, help="Publish under this URL instead of base_url (preview deploys).")
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="List deadlines still ahead on this day (YYYY-MM-DD).  [default: the newest issue's date]")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but problems.")
 def build_command(
     config_path: Path, content_dir: Path | None, output_dir: Path | None, drafts: bool,
-    strict: bool, debug: bool, base_url: str | None, quiet: bool,
+    strict: bool, debug: bool, base_url: str | None, as_of: dt.datetime | None, quiet: bool,
 ) -> None:
     """Validate the content, then write the site, email and feeds into the output folder."""
     project = _project(config_path, content_dir, output_dir)
-    options = Options(drafts=drafts, base_url=_base_url(base_url))
+    options = Options(drafts=drafts, base_url=_base_url(base_url), as_of=as_of.date() if as_of else None)
     report = _run(lambda: build(project, options, strict), debug)
     _print_problems(report.problems)
     if not quiet:

@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 _NOT_SLUG = re.compile(r"[\W_]+")
 
@@ -172,9 +173,11 @@ class Authority:
     def slug(self) -> str:
         """The authority's folder name under ``authorities/``: ``CBIRC`` -> ``cbirc``.
 
-        Derived from the short name alone, so renaming the full name in the
-        config keeps every link and feed address.
+        The registry id where there is one; otherwise derived from the short
+        name alone, so renaming the full name keeps every link and feed address.
         """
+        if self.id:
+            return self.id
         slug = _NOT_SLUG.sub("-", self.short.lower()).strip("-")
         # A short name of punctuation only still needs a stable, distinct folder.
         return slug or "authority-" + hashlib.sha256(self.short.encode()).hexdigest()[:8]
@@ -356,3 +359,15 @@ class Newsletter:
     def latest(self) -> Issue | None:
         """The newest issue, if there is one."""
         return self.issues[0] if self.issues else None
+
+    @cached_property
+    def _entries(self) -> dict[EntryRef, Entry]:
+        return {entry.ref: entry for issue in self.issues for entry in issue.entries}
+
+    def find(self, ref: EntryRef) -> Entry | None:
+        """The published entry ``ref`` names; ``None`` if it is a draft left out of this build."""
+        return self._entries.get(ref)
+
+    def superseded_by(self, entry: Entry) -> list[Entry]:
+        """The published entries that say they supersede ``entry``."""
+        return [other for other in self._entries.values() if entry.ref in other.lifecycle.supersedes]

@@ -6,6 +6,7 @@ import jinja2
 
 from newsletter.errors import Problem
 from newsletter.model import Newsletter
+from newsletter.render.calendar import render_calendars
 from newsletter.render.email import render_email, size_problems
 from newsletter.render.feeds import render_feeds
 from newsletter.render.site import render_site
@@ -17,4 +18,5 @@ def render_all(newsletter: Newsletter, env: jinja2.Environment) -> tuple[dict[st
     files.update(render_site(newsletter, env))
     files.update(render_email(newsletter, env))
     files.update(render_feeds(newsletter, env))
+    files.update(render_calendars(newsletter))
     return files, size_problems(newsletter, files)

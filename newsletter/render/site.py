@@ -17,7 +17,7 @@ from newsletter.model import Config, Newsletter
 from newsletter.render.fragments import entry_summary, shift_headings
 from newsletter.render.search import render_search
 from newsletter.render.sitemap import render_sitemap
-from newsletter.render.taxonomy import placed_entries, taxonomies
+from newsletter.render.taxonomy import placed_entries, taxonomies, timelines
 
 Files = dict[str, bytes]
 
@@ -64,10 +64,23 @@ def site_pages(newsletter: Newsletter) -> Iterator[Page]:
             f"{entry.permalink}index.html", "entry.html",
             {"placed": placed, "entry": entry, "issue": placed.issue, "description": description},
         )
+    registry = {authority.slug: authority for authority in newsletter.config.registry.authorities}
+    with_deadlines = {a.slug for deadline in newsletter.deadlines for a in deadline.entry.authorities}
     for taxonomy in archive:
         yield Page(f"{taxonomy.path}index.html", "taxonomy.html", {"taxonomy": taxonomy})
         for term in taxonomy.terms:
-            yield Page(f"{term.path}index.html", "term.html", {"taxonomy": taxonomy, "term": term})
+            is_authority = taxonomy.kind == "authorities"
+            yield Page(f"{term.path}index.html", "term.html", {
+                "taxonomy": taxonomy,
+                "term": term,
+                "authority": registry.get(term.slug) if is_authority else None,
+                "has_calendar": is_authority and term.slug in with_deadlines,
+            })
+    instruments = timelines(newsletter)
+    yield Page("instruments/index.html", "instruments.html", {"timelines": instruments})
+    for timeline in instruments:
+        yield Page(f"{timeline.path}index.html", "instrument.html", {"timeline": timeline})
+    yield Page("upcoming/index.html", "upcoming.html")
     yield Page("search/index.html", "search.html")
     # A 404 page is served at whatever address was not found, so relative links would break.
     yield Page("404.html", "404.html", {"url": absolute_url(newsletter.config)}, in_sitemap=False)
@@ -87,6 +100,7 @@ def render_page(page: Page, newsletter: Newsletter, env: jinja2.Environment) -> 
     config = newsletter.config
     html = env.get_template(page.template).render(
         site=config,
+        newsletter=newsletter,
         issues=newsletter.issues,
         page_path=page.path,
         canonical=config.base_url + page.url_path,

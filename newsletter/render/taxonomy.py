@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from newsletter.model import Entry, Issue, Newsletter, Section
+from newsletter.model import Entry, Instrument, Issue, Newsletter, Section
 
 
 @dataclass(frozen=True)
@@ -135,4 +135,26 @@ def _group(
     return tuple(
         Term(kind, slug, titles[slug], tuple(members[slug]))
         for slug in sorted(members, key=lambda slug: (titles[slug].casefold(), slug))
+    )
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """An instrument and every development that concerns it, oldest first."""
+
+    instrument: Instrument
+    placed: tuple[Placed, ...]
+
+    @property
+    def path(self) -> str:
+        """Site path of the instrument's page: ``instruments/pipl/``."""
+        return f"instruments/{self.instrument.id}/"
+
+
+def timelines(newsletter: Newsletter) -> tuple[Timeline, ...]:
+    """Each registry instrument with the developments that name it, in date order."""
+    placed = newest_first(placed_entries(newsletter))[::-1]
+    return tuple(
+        Timeline(instrument, tuple(p for p in placed if instrument in p.entry.instruments))
+        for instrument in sorted(newsletter.config.registry.instruments, key=lambda i: i.name.casefold())
     )
