@@ -48,7 +48,7 @@ class _Block:
     indent: str
     text: str = ""
     preformatted: bool = False
-    list_item: bool = False
+    tight: bool = False  # list items and table rows follow each other without a blank line
 
 
 class _Converter(HTMLParser):
@@ -61,13 +61,15 @@ class _Converter(HTMLParser):
         self.links: list[tuple[str | None, int]] = []  # per open <a>: href, where its text starts
         self.pre = False
 
-    def _open(self, prefix: str = "") -> None:
-        if not prefix and self.blocks and not self.blocks[-1].text:
-            return  # e.g. a <p> inside an <li> continues the item's block
+    def _open(self, prefix: str = "", tight: bool = False) -> None:
+        if self.blocks and not self.blocks[-1].text.strip():
+            if not prefix and self.blocks[-1].prefix.strip():
+                return  # a <p> inside an <li> continues the item's block
+            self.blocks.pop()  # nothing written yet: start afresh at the current depth
         depth = "   " * max(len(self.lists) - 1, 0)
         quote = "> " * self.quote
         indent = quote + depth + " " * len(prefix)
-        self.blocks.append(_Block(quote + depth + prefix, indent, "", self.pre, bool(prefix)))
+        self.blocks.append(_Block(quote + depth + prefix, indent, "", self.pre, tight))
 
     def _current(self) -> _Block:
         if not self.blocks:
@@ -81,10 +83,10 @@ class _Converter(HTMLParser):
         elif tag == "li":
             numbers = self.lists[-1] if self.lists else []
             if numbers:
-                self._open(f"{numbers[0]}. ")
+                self._open(f"{numbers[0]}. ", tight=True)
                 numbers[0] += 1
             else:
-                self._open("- ")
+                self._open("- ", tight=True)
         elif tag == "blockquote":
             self.quote += 1
         elif tag == "pre":
@@ -93,7 +95,9 @@ class _Converter(HTMLParser):
         elif tag == "hr":
             self._open()
             self._current().text = "* * *"
-        elif tag in ("td", "th") and self._current().text:
+        elif tag == "tr":
+            self._open(tight=True)
+        elif tag in ("td", "th") and self._current().text.strip():
             self._current().text += " | "
         elif tag in _BLOCKS:
             self._open()
@@ -119,7 +123,8 @@ class _Converter(HTMLParser):
             self._open()
 
     def handle_data(self, data: str) -> None:
-        self._current().text += data
+        # Outside <pre>, line breaks in the HTML source are spaces; only <br> breaks a line.
+        self._current().text += data if self.pre else _BREAKABLE_SPACE.sub(" ", data)
 
 
 def html_to_text(fragment: str, refs: LinkRefs, width: int = WIDTH, indent: str = "") -> str:
@@ -131,7 +136,7 @@ def html_to_text(fragment: str, refs: LinkRefs, width: int = WIDTH, indent: str 
     parts: list[str] = []
     for previous, block in zip([None, *blocks], blocks, strict=False):
         if previous is not None:
-            parts.append("\n" if previous.list_item and block.list_item else "\n\n")
+            parts.append("\n" if previous.tight and block.tight else "\n\n")
         parts.append(_wrap(block, width, indent))
     return "".join(parts)
 
