@@ -3,24 +3,27 @@ every section, a table, nested lists, and characters that HTML must escape."""
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 from tests.conftest import MakeSite, run
 
 ISSUE = "content/2022-05"
 
+CONFIG = textwrap.dedent("""\
+    title: China Cyber & Data Update
+    base_url: https://news.example.org/
+    description: Monthly developments in Chinese cybersecurity and data protection law.
+    email:
+      from: "China Cyber Team <team@news.example.org>"
+      unsubscribe_url: https://news.example.org/unsubscribe
+    authorities:
+      CAC: Cyberspace Administration of China
+      MIIT: Ministry of Industry and Information Technology
+    """)
+
 FILES: dict[str, str | bytes | None] = {
-    "newsletter.yaml": """\
-        title: China Cyber & Data Update
-        base_url: https://news.example.org/
-        description: Monthly developments in Chinese cybersecurity and data protection law.
-        email:
-          from: "China Cyber Team <team@news.example.org>"
-          unsubscribe_url: https://news.example.org/unsubscribe
-        authorities:
-          CAC: Cyberspace Administration of China
-          MIIT: Ministry of Industry and Information Technology
-        """,
+    "newsletter.yaml": CONFIG,
     f"{ISSUE}/issue.yaml": """\
         date: 2022-05-15
         title: 数据安全 Update — May 2022
@@ -90,7 +93,9 @@ FILES: dict[str, str | bytes | None] = {
 }
 
 
-def build_email_site(make_site: MakeSite, files: dict[str, str | bytes | None] | None = None) -> Path:
+def build_email_site(
+    make_site: MakeSite, files: dict[str, str | bytes | None] | None = None
+) -> Path:
     """Build the project above (with ``files`` on top) and return its issue output folder."""
     root = make_site({**FILES, **(files or {})})
     result = run("build", cwd=root)

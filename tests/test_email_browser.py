@@ -60,7 +60,7 @@ class Chromium:
 
     def __init__(self, profile: Path):
         to_browser, from_browser = os.pipe(), os.pipe()
-        # Chromium reads fd 3 and writes fd 4; ours sit at 10 and above so no redirect clobbers them.
+        # Chromium reads fd 3 and writes fd 4; ours sit at 10 and up so no redirect clobbers them.
         child_in = fcntl.fcntl(to_browser[0], fcntl.F_DUPFD, 10)
         child_out = fcntl.fcntl(from_browser[1], fcntl.F_DUPFD, 10)
         for fd in (to_browser[0], from_browser[1]):
@@ -156,14 +156,15 @@ def email_html(make_site: MakeSite) -> Path:
 
 def relative_luminance(css_colour: str) -> float:
     """WCAG relative luminance of an ``rgb(r, g, b)`` colour."""
-    channels = [int(part) / 255 for part in css_colour[css_colour.index("(") + 1 : -1].split(",")[:3]]
+    inside = css_colour[css_colour.index("(") + 1 : -1]
+    channels = [int(part) / 255 for part in inside.split(",")[:3]]
     linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
 
 def contrast(foreground: str, background: str) -> float:
     """WCAG contrast ratio between two computed colours."""
-    light, dark = sorted((relative_luminance(foreground), relative_luminance(background)), reverse=True)
+    dark, light = sorted((relative_luminance(foreground), relative_luminance(background)))
     return (light + 0.05) / (dark + 0.05)
 
 
@@ -178,7 +179,7 @@ def test_email_fits_the_screen_and_shows_every_section_heading(
     assert [h["text"] for h in headings] == SECTION_HEADINGS
     for heading in seen["headings"]:
         assert heading["shown"] and heading["height"] > 0, heading
-        assert 0 <= heading["left"] and heading["right"] <= width, heading
+        assert heading["left"] >= 0 and heading["right"] <= width, heading
         assert not heading["clipped"], heading
 
 
