@@ -24,9 +24,7 @@ from zoneinfo import ZoneInfo
 
 import css_inline
 import jinja2
-from markupsafe import Markup
 
-from newsletter.config import is_merge_tag
 from newsletter.errors import Problem
 from newsletter.model import Config, Issue, Newsletter
 from newsletter.render.text import LinkRefs, html_to_text
@@ -87,20 +85,13 @@ def email_html(issue: Issue, config: Config, env: jinja2.Environment) -> str:
         issue=issue,
         web_url=config.base_url + issue.path,
         direction=text_direction(config.language),
-        unsubscribe_url=_unsubscribe_href(config.email.unsubscribe_url),
     )
-    return _at_rules_last_in_head(_INLINER.inline(html))
+    return _at_rules_last_in_head(_INLINER.inline(html)).rstrip("\n") + "\n"
 
 
 def text_direction(language: str) -> str:
     """``rtl`` for languages written right to left (Arabic, Hebrew...), else ``ltr``."""
     return "rtl" if language.split("-")[0].lower() in RIGHT_TO_LEFT else "ltr"
-
-
-def _unsubscribe_href(url: str | None) -> str | Markup | None:
-    # A merge tag goes out unescaped (SendGrid's <%...%> must keep its brackets);
-    # the config only accepts tags free of quotes and ampersands.
-    return Markup(url) if url and is_merge_tag(url) else url
 
 
 def _at_rules_last_in_head(html: str) -> str:
