@@ -73,14 +73,16 @@ def test_headers_name_sender_date_and_unsubscribe(issue: Path) -> None:
 
 def test_a_mailto_unsubscribe_gets_no_one_click_header(make_site: MakeSite) -> None:
     config = with_unsubscribe("mailto:leave@news.example.org?subject=unsubscribe")
-    message = parse((build_email_site(make_site, {"newsletter.yaml": config}) / "email.eml").read_bytes())
+    issue = build_email_site(make_site, {"newsletter.yaml": config})
+    message = parse((issue / "email.eml").read_bytes())
     assert message["List-Unsubscribe"] == "<mailto:leave@news.example.org?subject=unsubscribe>"
     assert message["List-Unsubscribe-Post"] is None
 
 
 def test_sender_defaults_to_the_newsletter_title_at_the_site_host(make_site: MakeSite) -> None:
     config = CONFIG.replace('  from: "China Cyber Team <team@news.example.org>"\n', "")
-    message = parse((build_email_site(make_site, {"newsletter.yaml": config}) / "email.eml").read_bytes())
+    issue = build_email_site(make_site, {"newsletter.yaml": config})
+    message = parse((issue / "email.eml").read_bytes())
     assert message["From"] == "China Cyber & Data Update <newsletter@news.example.org>"
 
 
@@ -102,7 +104,8 @@ def test_message_id_is_stable_across_rebuilds_and_edits(make_site: MakeSite) -> 
 def test_each_issue_has_its_own_message_id(make_site: MakeSite) -> None:
     root = make_site({
         "content/2022-06/issue.yaml": "date: 2022-06-15\n",
-        "content/2022-06/rules.md": "---\ntitle: Rules\nsection: regulatory\ndate: 2022-06-01\n---\nText.\n",
+        "content/2022-06/rules.md":
+            "---\ntitle: Rules\nsection: regulatory\ndate: 2022-06-01\n---\nText.\n",
     })
     assert run("build", cwd=root).exit_code == 0
     ids = {parse((root / f"output/issues/{i}/email.eml").read_bytes())["Message-ID"]
@@ -116,7 +119,8 @@ def test_no_line_is_longer_than_998_bytes_even_with_long_values(make_site: MakeS
     issue = build_email_site(make_site, {
         "newsletter.yaml": with_unsubscribe(long_url),
         f"{ISSUE}/issue.yaml": "date: 2022-05-15\ntitle: " + "网络安全 Cybersecurity " * 12 + "\n",
-        f"{ISSUE}/long.md": f"---\ntitle: Long\nsection: industry\ndate: 2022-05-02\n---\n{paragraph}\n",
+        f"{ISSUE}/long.md":
+            f"---\ntitle: Long\nsection: industry\ndate: 2022-05-02\n---\n{paragraph}\n",
     })
     eml = (issue / "email.eml").read_bytes()
     assert max(len(line) for line in eml.split(b"\r\n")) <= 998
@@ -157,7 +161,8 @@ def test_an_unsubscribe_url_with_ampersands_is_escaped_only_in_html(make_site: M
     issue = build_email_site(make_site, {"newsletter.yaml": with_unsubscribe(f"'{url}'")})
     assert f'<a href="{url.replace("&", "&amp;")}"' in (issue / "email.html").read_text()
     assert f"Unsubscribe: {url}\n" in (issue / "email.txt").read_text()
-    assert header_line((issue / "email.eml").read_bytes(), "List-Unsubscribe") == f"List-Unsubscribe: <{url}>"
+    header = header_line((issue / "email.eml").read_bytes(), "List-Unsubscribe")
+    assert header == f"List-Unsubscribe: <{url}>"
 
 
 @pytest.mark.parametrize(("value", "reason"), [
