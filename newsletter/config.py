@@ -36,7 +36,7 @@ CONFIG_FIELDS = (
 EMAIL_FIELDS = ("from", "reply_to", "unsubscribe_url")
 MERGE_TAG = re.compile(
     r"\*\|[A-Za-z0-9_:]+\|\*"  # Mailchimp: *|UNSUB|*
-    r"|\{\{\{?[^{}<>\"'&]+\}?\}\}"  # listmonk, Brevo, HubSpot, Postmark: {{ UnsubscribeURL }}
+    r"|\{\{\{?[\w .:-]+\}?\}\}"  # listmonk, Brevo, HubSpot, Postmark: {{ UnsubscribeURL }}
     r"|<%[A-Za-z0-9_]+%>"  # SendGrid: <%asm_group_unsubscribe_raw_url%>
     r"|%[A-Za-z0-9_.]+%"  # Mailgun: %unsubscribe_url%
     r"|\[\[?[A-Za-z0-9_]+\]?\]"  # Campaign Monitor [unsubscribe], Mailjet [[UNSUB_LINK_EN]]
@@ -150,6 +150,8 @@ def unsubscribe_problem(value: str) -> str | None:
         return f"the URL is longer than {MAX_UNSUBSCRIBE_CHARS} characters"
     # A URL may carry merge tags of its own (...?id=*|UNIQID|*): check it with them filled in.
     filled = MERGE_TAG.sub("tag", value)
+    if any(char in filled for char in '<>"'):
+        return f"'{value}' contains <, > or \" (percent-encode them)"
     try:
         scheme = urlsplit(filled).scheme.lower()
     except ValueError:  # a malformed [IPv6] host

@@ -12,6 +12,7 @@ import base64
 import fcntl
 import json
 import os
+import select
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -30,6 +31,7 @@ FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
+TIMEOUT_SECONDS = 30
 SCREENSHOTS = REPO / "screenshots" / "email"
 SECTION_HEADINGS = [
     "Key Highlights", "Our Views", "Regulatory Developments",
@@ -79,11 +81,7 @@ class Chromium:
 
     def call(self, method: str, session: str | None = None, **params: Any) -> dict[str, Any]:
         """Send one command and return its result."""
-        self.last_id += 1
-        message: dict[str, Any] = {"id": self.last_id, "method": method, "params": params}
-        if session:
-            message["sessionId"] = session
-        os.write(self.writer, json.dumps(message).encode() + b"\0")
+        self._send(method, session, params)
         while (reply := self._receive()).get("id") != self.last_id:
             self.events.append(reply)
         if "error" in reply:
@@ -97,8 +95,17 @@ class Chromium:
             self.events.append(self._receive())
         self.events.clear()
 
+    def _send(self, method: str, session: str | None, params: dict[str, Any]) -> None:
+        self.last_id += 1
+        message: dict[str, Any] = {"id": self.last_id, "method": method, "params": params}
+        if session:
+            message["sessionId"] = session
+        os.write(self.writer, json.dumps(message).encode() + b"\0")
+
     def _receive(self) -> dict[str, Any]:
         while b"\0" not in self.pending:
+            if not select.select([self.reader], [], [], TIMEOUT_SECONDS)[0]:
+                raise TimeoutError(f"chromium sent nothing for {TIMEOUT_SECONDS} s")
             chunk = os.read(self.reader, 1 << 16)
             if not chunk:
                 raise RuntimeError("chromium closed the DevTools pipe")
@@ -108,11 +115,14 @@ class Chromium:
         return parsed
 
     def close(self) -> None:
-        """Ask the browser to quit and wait for it."""
+        """Ask the browser to quit and wait for it; it may exit before it could answer."""
         try:
-            self.call("Browser.close")
+            self._send("Browser.close", None, {})
+            self.process.wait(timeout=TIMEOUT_SECONDS)
         finally:
-            self.process.wait(timeout=20)
+            if self.process.poll() is None:
+                self.process.kill()
+                self.process.wait()
             os.close(self.writer)
             os.close(self.reader)
 

@@ -172,6 +172,8 @@ def test_an_unsubscribe_url_with_ampersands_is_escaped_only_in_html(make_site: M
     ("unsubscribe.html", "'unsubscribe.html' is neither an absolute URL nor a merge tag"),
     ("https://news.example.org/退订", "contains non-ASCII characters (percent-encode them)"),
     ("'*|UNSUB|* please'", "'*|UNSUB|* please' is neither an absolute URL nor a merge tag"),
+    ('"{{ Unsubscribe\\nURL }}"', "is neither an absolute URL nor a merge tag"),
+    ("'https://news.example.org/a>b'", "contains <, > or \" (percent-encode them)"),
 ])
 def test_unsafe_or_unusable_unsubscribe_links_are_located_errors(
     make_site: MakeSite, value: str, reason: str
