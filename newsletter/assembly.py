@@ -17,15 +17,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from newsletter.config import read_config
+from newsletter.deadlines import ahead, deadlines_of, with_coming_up
 from newsletter.errors import Problem
 from newsletter.fields import SLUG, Fields, did_you_mean, xml_invalid_character
+from newsletter.lifecycle import LIFECYCLE_FIELDS, dangling_references, read_lifecycle
 from newsletter.loading import ISSUE_FILE, RawDocument, RawIssue, RawProject
-from newsletter.markup import render_markdown
+from newsletter.markup import render_markdown, strip_tracking
 from newsletter.model import (
     MONTHS,
     Authority,
     Config,
     Entry,
+    Instrument,
     Issue,
     Item,
     Newsletter,
@@ -33,15 +36,17 @@ from newsletter.model import (
     Source,
 )
 
-ISSUE_FIELDS = ("date", "title", "summary", "intro", "draft")
+ISSUE_FIELDS = ("date", "title", "summary", "intro", "draft", "upcoming")
 ENTRY_FIELDS = (
     "title", "section", "date", "authority", "tags", "sources", "url",
-    "highlight", "order", "draft", "body",
+    "highlight", "order", "draft", "body", "instruments", *LIFECYCLE_FIELDS,
 )
 SOURCE_FIELDS = ("title", "url")
 PREHEADER_BUDGET = 150
 """Characters of ``summary`` an inbox shows beside the subject before cutting it off."""
 MAX_DAYS_FROM_ISSUE = 183
+SOURCED_SECTIONS = ("regulatory", "enforcement")
+"""Sections whose entries should cite a primary source."""
 
 
 @dataclass(frozen=True)
@@ -50,11 +55,12 @@ class Options:
 
     drafts: bool = False
     base_url: str | None = None
+    as_of: dt.date | None = None
 
 
 def assemble(raw: RawProject, options: Options) -> tuple[Newsletter | None, list[Problem]]:
     """Validate everything and build the newsletter; ``None`` if there are errors."""
-    config, problems = read_config(raw.config, options.base_url)
+    config, problems = read_config(raw.config, raw.registry, options.base_url)
     if config is None:
         # Entries are still checked, against default settings, so one run reports all.
         config = Config(title="", base_url="https://example.invalid/")
@@ -64,10 +70,16 @@ def assemble(raw: RawProject, options: Options) -> tuple[Newsletter | None, list
         problems.extend(issue_problems)
         if issue is not None and (options.drafts or not issue.draft):
             issues.append(issue)
+    problems.extend(dangling_references(raw.issues))
     if any(p.severity == "error" for p in problems):
         return None, sorted(problems)
     issues.sort(key=lambda issue: (issue.date, issue.id), reverse=True)
-    return Newsletter(config, tuple(_without_draft_entries(i, options) for i in issues)), sorted(problems)
+    issues = with_coming_up([_without_draft_entries(i, options) for i in issues])
+    deadlines = deadlines_of(entry for issue in issues for entry in issue.entries)
+    as_of = options.as_of or (issues[0].date if issues else None)
+    upcoming = ahead(deadlines, as_of) if as_of else []
+    newsletter = Newsletter(config, tuple(issues), as_of, tuple(upcoming), tuple(deadlines))
+    return newsletter, sorted(problems)
 
 
 def _without_draft_entries(issue: Issue, options: Options) -> Issue:
@@ -97,21 +109,17 @@ def _read_issue(raw: RawIssue, config: Config) -> tuple[Issue | None, list[Probl
     entries = _read_entries(raw.entries, config, issue_id, problems)
     if meta is None or any(p.severity == "error" for p in problems):
         return None, problems
-    date, title, summary, intro_html, draft = meta
-    _warn_about_issue(raw, date, summary, entries, problems)
+    _warn_about_issue(raw, meta.date, meta.summary, entries, problems)
     sections = tuple(
         _section(section.id, section.title, section.numbered, grouped)
         for section in config.sections
         if (grouped := [e for e in entries if e.section_id == section.id])
     )
-    assert raw.meta is not None
-    issue = Issue(issue_id, raw.meta.path, date, title, summary, intro_html, sections, draft)
-    return issue, problems
+    return dataclasses.replace(meta, sections=sections), problems
 
 
-def _read_issue_meta(
-    doc: RawDocument, config: Config, issue_id: str, problems: list[Problem]
-) -> tuple[dt.date, str, str, str, bool] | None:
+def _read_issue_meta(doc: RawDocument, config: Config, issue_id: str, problems: list[Problem]) -> Issue | None:
+    """Read ``issue.yaml`` into an issue that has no sections yet."""
     problems.extend(doc.problems)
     if not doc.ok:
         return None
@@ -121,12 +129,22 @@ def _read_issue_meta(
     summary = fields.text("summary") or ""
     intro = fields.text("intro") or ""
     draft = fields.boolean("draft")
+    show_coming_up = fields.boolean("upcoming") if fields.has("upcoming") else True
     if date is None:
         return None
     published = date.sort_date
     page_url = f"{config.base_url}issues/{issue_id}/"
-    default_title = f"{config.title} — {MONTHS[published.month - 1]} {published.year}"
-    return published, title or default_title, summary.strip(), render_markdown(intro, page_url), draft
+    return Issue(
+        id=issue_id,
+        source_path=doc.path,
+        date=published,
+        title=title or f"{config.title} — {MONTHS[published.month - 1]} {published.year}",
+        summary=summary.strip(),
+        intro_html=render_markdown(intro, page_url),
+        sections=(),
+        draft=draft,
+        show_coming_up=show_coming_up,
+    )
 
 
 def _warn_about_issue(
@@ -144,6 +162,7 @@ def _warn_about_issue(
             )
         )
     documents = {doc.path: doc for doc in raw.entries}
+    problems.extend(_source_warnings(entries, documents))
     for entry in entries:
         if abs((entry.date.sort_date - date).days) > MAX_DAYS_FROM_ISSUE:
             problems.append(
@@ -153,6 +172,23 @@ def _warn_about_issue(
                     "warning",
                 )
             )
+
+
+def _source_warnings(entries: list[Entry], documents: dict[str, RawDocument]) -> list[Problem]:
+    """Warn about unsourced regulatory and enforcement items and sources cited twice."""
+    problems = []
+    cited: dict[str, Entry] = {}
+    for entry in sorted(entries, key=lambda e: e.source_path):
+        doc = documents[entry.source_path]
+        if entry.section_id in SOURCED_SECTIONS and not entry.sources:
+            problems.append(doc.problem((), f"entry in '{entry.section_id}' has no sources: "
+                                        "cite the primary document", "warning"))
+        for index, source in enumerate(entry.sources):
+            first = cited.setdefault(source.url, entry)
+            if first is not entry:
+                problems.append(doc.problem(("sources", index, "url"), f"source {source.url} is also "
+                                            f"cited by {first.source_path}", "warning"))
+    return problems
 
 
 def _read_entries(
@@ -203,6 +239,8 @@ def _read_entry(
     highlight = fields.text("highlight")
     order = fields.integer("order")
     draft = fields.boolean("draft")
+    lifecycle = read_lifecycle(fields)
+    instruments = _instruments(fields, config)
     body = _body(doc, fields, needs_body=section != "views")
     if len(problems) > before and any(p.severity == "error" for p in problems[before:]):
         return None
@@ -223,6 +261,8 @@ def _read_entry(
         highlight_html=render_markdown(highlight, page_url) if highlight else None,
         order=order,
         draft=draft,
+        lifecycle=lifecycle,
+        instruments=instruments,
     )
 
 
@@ -246,20 +286,37 @@ def _body(doc: RawDocument, fields: Fields, needs_body: bool) -> str:
 
 
 def _authorities(fields: Fields, config: Config) -> tuple[Authority, ...]:
-    shorts = fields.text_list("authority", one_allowed=True)
-    known = dict(config.authorities)
-    for index, short in enumerate(shorts):
-        if known and short not in known:
-            keypath = ("authority", index) if isinstance(fields.data.get("authority"), list) else ("authority",)
-            fields.problems.append(
-                fields.doc.problem(
-                    keypath,
-                    f"unknown authority '{short}'{did_you_mean(short, known)}; "
-                    "add it to 'authorities' in newsletter.yaml",
-                    "warning",
-                )
-            )
-    return tuple(Authority(short.strip(), config.authority_name(short.strip())) for short in shorts)
+    registry = config.registry
+    keys = registry.authority_keys()
+    authorities = []
+    for index, reference in enumerate(fields.text_list("authority", one_allowed=True)):
+        reference = reference.strip()
+        known = registry.authority(reference)
+        if known is not None:
+            authorities.append(known)
+            continue
+        authorities.append(Authority(reference, reference))
+        if registry.by_id:
+            fields.item_problem("authority", index, f"unknown authority id '{reference}'"
+                                f"{did_you_mean(reference, keys) or ' (not in the registry)'}")
+        elif keys:
+            fields.item_problem("authority", index, f"unknown authority '{reference}'"
+                                f"{did_you_mean(reference, keys) or ' (not in authorities in newsletter.yaml)'}",
+                                "warning")
+    return tuple(authorities)
+
+
+def _instruments(fields: Fields, config: Config) -> tuple[Instrument, ...]:
+    instruments = []
+    known_ids = [instrument.id for instrument in config.registry.instruments]
+    for index, instrument_id in enumerate(fields.text_list("instruments", one_allowed=True)):
+        instrument = config.registry.instrument(instrument_id.strip())
+        if instrument is None:
+            fields.item_problem("instruments", index, f"unknown instrument '{instrument_id}'"
+                                f"{did_you_mean(instrument_id, known_ids) or ' (not in the registry)'}")
+        else:
+            instruments.append(instrument)
+    return tuple(instruments)
 
 
 def _sources(fields: Fields) -> tuple[Source, ...]:
@@ -268,7 +325,7 @@ def _sources(fields: Fields) -> tuple[Source, ...]:
         title = source.text("title", required=True)
         url = source.url("url", required=True)
         if title is not None and url is not None:
-            sources.append(Source(title.strip(), url))
+            sources.append(Source(title.strip(), strip_tracking(url)))
     return tuple(sources)
 
 

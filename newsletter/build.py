@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsletter.assembly import Options, assemble
-from newsletter.errors import ContentError, Problem, errors_in
+from newsletter.errors import ContentError, OutputError, Problem, errors_in
 from newsletter.loading import RawProject, load_project
 from newsletter.model import Newsletter
 from newsletter.output import check_output_dir, write_output
@@ -54,6 +54,8 @@ def check(project: Project, options: Options, strict: bool = False) -> tuple[New
 def build(project: Project, options: Options, strict: bool = False) -> BuildReport:
     """Validate, render and write the whole site; nothing is written if anything fails."""
     started = time.perf_counter()
+    if project.content_dir.resolve() in project.output_dir.resolve().parents:
+        raise OutputError(f"refusing to write the output inside the content folder {project.content_dir}")
     check_output_dir(project.output_dir, project.protected)
     report = render(project, options, strict)
     write_output(report.files, project.output_dir, project.protected)

@@ -14,6 +14,8 @@ Every option, in one place (unknown keys are errors with a suggestion):
 ``sections``       ordered list of ``{id, title, numbered}``; defaults to views,
                    regulatory, enforcement and industry.
 ``authorities``    map of short name to full name, e.g. ``CBIRC: China Banking ...``.
+``registry``       authorities and instruments keyed by id, with Chinese names
+                   (see ``registry.py``); may instead live in ``registry.yaml``.
 ``feed_limit``     how many items the feeds carry; default 50.
 """
 
@@ -27,11 +29,12 @@ from urllib.parse import urlsplit
 from newsletter.errors import Problem
 from newsletter.fields import LINK_SCHEMES, SLUG, WEB_SCHEMES, Fields, url_problem
 from newsletter.loading import RawDocument
-from newsletter.model import DEFAULT_SECTIONS, Config, EmailConfig, SectionConfig
+from newsletter.model import DEFAULT_SECTIONS, Config, EmailConfig, Registry, SectionConfig
+from newsletter.registry import REGISTRY_FIELDS, flat_authorities, read_registry
 
 CONFIG_FIELDS = (
     "title", "base_url", "description", "language", "timezone",
-    "email", "sections", "authorities", "feed_limit",
+    "email", "sections", "authorities", "registry", "feed_limit",
 )
 EMAIL_FIELDS = ("from", "reply_to", "unsubscribe_url")
 MERGE_TAG = re.compile(
@@ -48,13 +51,14 @@ SECTION_FIELDS = ("id", "title", "numbered")
 
 
 def read_config(
-    doc: RawDocument, base_url: str | None = None
+    doc: RawDocument, registry_doc: RawDocument | None = None, base_url: str | None = None
 ) -> tuple[Config | None, list[Problem]]:
-    """Validate the config document; ``base_url`` overrides the file's (preview deploys)."""
+    """Validate the config (and ``registry.yaml``); ``base_url`` overrides the file's."""
     problems = list(doc.problems)
     if not doc.ok:
         return None, problems
     fields = Fields(doc, CONFIG_FIELDS, problems)
+    registry = _registry(fields, registry_doc)
     title = fields.text("title", required=True)
     if base_url is None:
         base_url = fields.url("base_url", required=True, schemes=WEB_SCHEMES)
@@ -71,7 +75,7 @@ def read_config(
         timezone=timezone,
         email=_email(fields),
         sections=_sections(fields),
-        authorities=_authorities(fields),
+        registry=registry,
         feed_limit=feed_limit or 50,
     )
     return (None if any(p.severity == "error" for p in problems) else config), problems
@@ -86,9 +90,7 @@ def _timezone(fields: Fields) -> str:
     try:
         zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        fields.error(
-            "timezone", f"unknown time zone '{name}'; expected an IANA name like Asia/Shanghai"
-        )
+        fields.error("timezone", f"unknown time zone '{name}'; expected an IANA name like Asia/Shanghai")
         return "UTC"
     return name
 
@@ -180,9 +182,7 @@ def _sections(fields: Fields) -> tuple[SectionConfig, ...]:
         if section_id is None or title is None:
             continue
         if not SLUG.fullmatch(section_id):
-            section.error(
-                "id", f"section id '{section_id}' must use lowercase letters, digits and hyphens"
-            )
+            section.error("id", f"section id '{section_id}' must use lowercase letters, digits and hyphens")
         elif any(s.id == section_id for s in sections):
             section.error("id", f"section id '{section_id}' is used twice")
         else:
@@ -192,14 +192,16 @@ def _sections(fields: Fields) -> tuple[SectionConfig, ...]:
     return tuple(sections)
 
 
-def _authorities(fields: Fields) -> tuple[tuple[str, str], ...]:
-    table = fields.data.get("authorities")
-    if table is None:
-        return ()
-    if not isinstance(table, dict):
-        fields.error("authorities", "'authorities' must map short names to full names")
-        return ()
-    names = Fields(fields.doc, list(table), fields.problems, ("authorities",), table)
-    return tuple(
-        (short, full) for short in table if (full := names.text(short, required=True)) is not None
-    )
+def _registry(fields: Fields, registry_doc: RawDocument | None) -> Registry:
+    places = [name for name in ("authorities", "registry") if fields.has(name)]
+    if registry_doc is not None:
+        places.append(registry_doc.path)
+    if len(places) > 1:
+        fields.error(places[0], f"authorities are defined both in '{places[0]}' and in {places[1]}: keep one")
+    if registry_doc is not None:
+        fields.problems.extend(registry_doc.problems)
+        if not registry_doc.ok:
+            return Registry()
+        return read_registry(Fields(registry_doc, REGISTRY_FIELDS, fields.problems))
+    nested = fields.mapping("registry", REGISTRY_FIELDS)
+    return read_registry(nested) if nested is not None else flat_authorities(fields)

@@ -69,6 +69,9 @@ FILES: dict[str, str | bytes | None] = {
         date: 2022-05-08
         authority: MIIT
         highlight: MIIT named 107 apps in its latest campaign.
+        sources:
+          - title: MIIT notice
+            url: https://example.org/miit/notice
         ---
         The list is at <https://example.org/miit/list>, and the full notice is at
         https://example.org/miit/notices/2022/notice_on_the_special_rectification_of_apps_infringing_user_rights_batch_five

@@ -86,7 +86,7 @@ def email_html(issue: Issue, config: Config, env: jinja2.Environment) -> str:
         web_url=config.base_url + issue.path,
         direction=text_direction(config.language),
     )
-    return _at_rules_last_in_head(_INLINER.inline(html)).rstrip("\n") + "\n"
+    return _at_rules_last_in_head(_INLINER.inline(html))
 
 
 def text_direction(language: str) -> str:
