@@ -16,7 +16,8 @@ Every option, in one place (unknown keys are errors with a suggestion):
 ``authorities``    map of short name to full name, e.g. ``CBIRC: China Banking ...``.
 ``registry``       authorities and instruments keyed by id, with Chinese names
                    (see ``registry.py``); may instead live in ``registry.yaml``.
-``feed_limit``     how many items the feeds carry; default 50.
+``feed_limit``     how many of the newest items each feed carries (the archive feeds and
+                   every section, authority and tag feed); default 50.
 """
 
 from __future__ import annotations

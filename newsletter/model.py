@@ -9,7 +9,11 @@ root (``issues/2022-05/``); renderers make them absolute where needed.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
 from dataclasses import dataclass, field
+
+_NOT_SLUG = re.compile(r"[\W_]+")
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -164,6 +168,17 @@ class Authority:
         """``China Banking ... Commission (CBIRC)``, or just ``CBIRC`` if not configured."""
         return self.short if self.name == self.short else f"{self.name} ({self.short})"
 
+    @property
+    def slug(self) -> str:
+        """The authority's folder name under ``authorities/``: ``CBIRC`` -> ``cbirc``.
+
+        Derived from the short name alone, so renaming the full name in the
+        config keeps every link and feed address.
+        """
+        slug = _NOT_SLUG.sub("-", self.short.lower()).strip("-")
+        # A short name of punctuation only still needs a stable, distinct folder.
+        return slug or "authority-" + hashlib.sha256(self.short.encode()).hexdigest()[:8]
+
 
 STATUSES = {
     "draft-for-comment": "Draft for comment",
@@ -246,6 +261,11 @@ class Entry:
     def path(self) -> str:
         """Site path of the issue page anchor: ``issues/2022-05/#slug``."""
         return f"issues/{self.issue_id}/#{self.slug}"
+
+    @property
+    def permalink(self) -> str:
+        """Site path of the entry's own page: ``issues/2022-05/slug/``."""
+        return f"issues/{self.issue_id}/{self.slug}/"
 
 
 @dataclass(frozen=True)

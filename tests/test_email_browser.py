@@ -13,7 +13,6 @@ import fcntl
 import json
 import os
 import select
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,9 +22,9 @@ import pytest
 
 from tests.conftest import REPO, MakeSite
 from tests.email_project import build_email_site
+from tests.test_site_browser import CHROMIUM, needs_chromium
 
-CHROMIUM = shutil.which("chromium")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+pytestmark = needs_chromium
 
 FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
