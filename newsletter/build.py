@@ -57,13 +57,21 @@ def build(project: Project, options: Options, strict: bool = False) -> BuildRepo
     if project.content_dir.resolve() in project.output_dir.resolve().parents:
         raise OutputError(f"refusing to write the output inside the content folder {project.content_dir}")
     check_output_dir(project.output_dir, project.protected)
+    report = render(project, options, strict)
+    write_output(report.files, project.output_dir, project.protected)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def render(project: Project, options: Options, strict: bool = False) -> BuildReport:
+    """Validate and render everything in memory, writing nothing; raise ContentError on errors."""
+    started = time.perf_counter()
     raw = load_project(project.root, project.config_path, project.content_dir)
     newsletter, problems = _validated(raw, options, strict)
     files, render_problems = render_all(newsletter, make_environment(raw.templates_dir))
     problems = _strict(problems + render_problems, strict)
     if errors_in(problems):
         raise ContentError(problems)
-    write_output(files, project.output_dir, project.protected)
     return BuildReport(newsletter, files, sorted(problems), time.perf_counter() - started)
 
 

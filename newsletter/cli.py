@@ -17,8 +17,10 @@ import click
 from newsletter import __version__
 from newsletter.assembly import Options
 from newsletter.build import Project, build, check
+from newsletter.config import address_problem
 from newsletter.errors import ContentError, NewsletterError, Problem, summary_line
 from newsletter.fields import WEB_SCHEMES, url_problem
+from newsletter.send import PASSWORD_VARIABLE, SmtpServer, built_message, password, send
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -131,3 +133,41 @@ def _print_problems(problems: list[Problem]) -> None:
     for problem in problems:
         colour = "red" if problem.severity == "error" else "yellow"
         click.secho(str(problem), fg=colour, err=True)
+
+
+@main.command("send")
+@project_options
+@click.argument("issue_id", metavar="ISSUE")
+@click.option("--to", "recipient", required=True, metavar="ADDRESS", help="Where to send it.")
+@click.option("--smtp-host", default="localhost", show_default=True, help="SMTP server to use.")
+@click.option("--smtp-port", type=click.IntRange(1, 65535), default=None,
+              help="SMTP port.  [default: 587 with --starttls, else 25]")
+@click.option("--starttls", is_flag=True, help="Encrypt the connection before logging in.")
+@click.option("--user", default=None,
+              help=f"Log in as this user; the password is read from ${PASSWORD_VARIABLE}.")
+def send_command(
+    config_path: Path, content_dir: Path | None, drafts: bool, strict: bool, debug: bool,
+    issue_id: str, recipient: str, smtp_host: str, smtp_port: int | None, starttls: bool,
+    user: str | None,
+) -> None:
+    """Send the email of ISSUE (e.g. 2022-05) to one address, to check it in a real inbox."""
+    if problem := address_problem(recipient):
+        raise click.BadParameter(problem, param_hint="--to")
+    server = _smtp_server(smtp_host, smtp_port, starttls, user)
+    project = _project(config_path, content_dir, None)
+    message, problems = _run(
+        lambda: built_message(project, Options(drafts=drafts), issue_id, strict), debug
+    )
+    _print_problems(problems)
+    _run(lambda: send(message, recipient, server), debug)
+    click.echo(f"Sent issue {issue_id} to {recipient} through {server.host}:{server.port}")
+
+
+def _smtp_server(host: str, port: int | None, starttls: bool, user: str | None) -> SmtpServer:
+    secret = password()
+    if user and not starttls:
+        raise click.UsageError("--user needs --starttls: a password must not travel unencrypted")
+    if user and not secret:
+        raise click.UsageError(f"--user needs the password in ${PASSWORD_VARIABLE}")
+    port = port or (587 if starttls else 25)
+    return SmtpServer(host, port, starttls, user, secret if user else None)

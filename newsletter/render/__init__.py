@@ -7,7 +7,7 @@ import jinja2
 from newsletter.errors import Problem
 from newsletter.model import Newsletter
 from newsletter.render.calendar import render_calendars
-from newsletter.render.email import render_email, size_problems
+from newsletter.render.email import email_problems, render_email
 from newsletter.render.feeds import render_feeds
 from newsletter.render.site import render_site
 
@@ -19,4 +19,4 @@ def render_all(newsletter: Newsletter, env: jinja2.Environment) -> tuple[dict[st
     files.update(render_email(newsletter, env))
     files.update(render_feeds(newsletter, env))
     files.update(render_calendars(newsletter))
-    return files, size_problems(newsletter, files)
+    return files, email_problems(newsletter, files)
