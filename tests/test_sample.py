@@ -50,7 +50,7 @@ def test_issue_page_has_sections_in_order_with_numbered_anchored_items(sample_ou
     page = issue_page(sample_output, "2022-05")
     headings = re.findall(r"<h2 id=\"([^\"]+)\">([^<]+)</h2>", page)
     assert [h[1] for h in headings] == [
-        "Key Highlights", "Our Views", "Regulatory Developments",
+        "Key Highlights", "Coming up", "Our Views", "Regulatory Developments",
         "Enforcement Developments", "Industry Developments",
     ]
     for slug in entry_front_matter("2022-05"):
