@@ -24,7 +24,7 @@ lint: $(STAMP)
 	$(BIN)/mypy newsletter
 
 golden: $(STAMP)
-	$(BIN)/python tests/golden.py --regenerate
+	$(BIN)/python -m tests.golden --regenerate
 
 clean:
 	rm -rf $(VENV) output .pytest_cache .hypothesis .mypy_cache .ruff_cache

@@ -19,13 +19,15 @@ from dataclasses import dataclass
 from newsletter.config import read_config
 from newsletter.errors import Problem
 from newsletter.fields import SLUG, Fields, did_you_mean, xml_invalid_character
+from newsletter.lifecycle import LIFECYCLE_FIELDS, dangling_references, read_lifecycle
 from newsletter.loading import ISSUE_FILE, RawDocument, RawIssue, RawProject
-from newsletter.markup import render_markdown
+from newsletter.markup import render_markdown, strip_tracking
 from newsletter.model import (
     MONTHS,
     Authority,
     Config,
     Entry,
+    Instrument,
     Issue,
     Item,
     Newsletter,
@@ -36,12 +38,14 @@ from newsletter.model import (
 ISSUE_FIELDS = ("date", "title", "summary", "intro", "draft")
 ENTRY_FIELDS = (
     "title", "section", "date", "authority", "tags", "sources", "url",
-    "highlight", "order", "draft", "body",
+    "highlight", "order", "draft", "body", "instruments", *LIFECYCLE_FIELDS,
 )
 SOURCE_FIELDS = ("title", "url")
 PREHEADER_BUDGET = 150
 """Characters of ``summary`` an inbox shows beside the subject before cutting it off."""
 MAX_DAYS_FROM_ISSUE = 183
+SOURCED_SECTIONS = ("regulatory", "enforcement")
+"""Sections whose entries should cite a primary source."""
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,7 @@ class Options:
 
 def assemble(raw: RawProject, options: Options) -> tuple[Newsletter | None, list[Problem]]:
     """Validate everything and build the newsletter; ``None`` if there are errors."""
-    config, problems = read_config(raw.config, options.base_url)
+    config, problems = read_config(raw.config, raw.registry, options.base_url)
     if config is None:
         # Entries are still checked, against default settings, so one run reports all.
         config = Config(title="", base_url="https://example.invalid/")
@@ -64,6 +68,7 @@ def assemble(raw: RawProject, options: Options) -> tuple[Newsletter | None, list
         problems.extend(issue_problems)
         if issue is not None and (options.drafts or not issue.draft):
             issues.append(issue)
+    problems.extend(dangling_references(raw.issues))
     if any(p.severity == "error" for p in problems):
         return None, sorted(problems)
     issues.sort(key=lambda issue: (issue.date, issue.id), reverse=True)
@@ -144,6 +149,7 @@ def _warn_about_issue(
             )
         )
     documents = {doc.path: doc for doc in raw.entries}
+    problems.extend(_source_warnings(entries, documents))
     for entry in entries:
         if abs((entry.date.sort_date - date).days) > MAX_DAYS_FROM_ISSUE:
             problems.append(
@@ -153,6 +159,23 @@ def _warn_about_issue(
                     "warning",
                 )
             )
+
+
+def _source_warnings(entries: list[Entry], documents: dict[str, RawDocument]) -> list[Problem]:
+    """Warn about unsourced regulatory and enforcement items and sources cited twice."""
+    problems = []
+    cited: dict[str, Entry] = {}
+    for entry in sorted(entries, key=lambda e: e.source_path):
+        doc = documents[entry.source_path]
+        if entry.section_id in SOURCED_SECTIONS and not entry.sources:
+            problems.append(doc.problem((), f"entry in '{entry.section_id}' has no sources: "
+                                        "cite the primary document", "warning"))
+        for index, source in enumerate(entry.sources):
+            first = cited.setdefault(source.url, entry)
+            if first is not entry:
+                problems.append(doc.problem(("sources", index, "url"), f"source {source.url} is also "
+                                            f"cited by {first.source_path}", "warning"))
+    return problems
 
 
 def _read_entries(
@@ -203,6 +226,8 @@ def _read_entry(
     highlight = fields.text("highlight")
     order = fields.integer("order")
     draft = fields.boolean("draft")
+    lifecycle = read_lifecycle(fields)
+    instruments = _instruments(fields, config)
     body = _body(doc, fields, needs_body=section != "views")
     if len(problems) > before and any(p.severity == "error" for p in problems[before:]):
         return None
@@ -223,6 +248,8 @@ def _read_entry(
         highlight_html=render_markdown(highlight, page_url) if highlight else None,
         order=order,
         draft=draft,
+        lifecycle=lifecycle,
+        instruments=instruments,
     )
 
 
@@ -246,20 +273,37 @@ def _body(doc: RawDocument, fields: Fields, needs_body: bool) -> str:
 
 
 def _authorities(fields: Fields, config: Config) -> tuple[Authority, ...]:
-    shorts = fields.text_list("authority", one_allowed=True)
-    known = dict(config.authorities)
-    for index, short in enumerate(shorts):
-        if known and short not in known:
-            keypath = ("authority", index) if isinstance(fields.data.get("authority"), list) else ("authority",)
-            fields.problems.append(
-                fields.doc.problem(
-                    keypath,
-                    f"unknown authority '{short}'{did_you_mean(short, known)}; "
-                    "add it to 'authorities' in newsletter.yaml",
-                    "warning",
-                )
-            )
-    return tuple(Authority(short.strip(), config.authority_name(short.strip())) for short in shorts)
+    registry = config.registry
+    keys = registry.authority_keys()
+    authorities = []
+    for index, reference in enumerate(fields.text_list("authority", one_allowed=True)):
+        reference = reference.strip()
+        known = registry.authority(reference)
+        if known is not None:
+            authorities.append(known)
+            continue
+        authorities.append(Authority(reference, reference))
+        if registry.by_id:
+            fields.item_problem("authority", index, f"unknown authority id '{reference}'"
+                                f"{did_you_mean(reference, keys)}; add it to the registry")
+        elif keys:
+            fields.item_problem("authority", index, f"unknown authority '{reference}'"
+                                f"{did_you_mean(reference, keys)}; add it to 'authorities' in newsletter.yaml",
+                                "warning")
+    return tuple(authorities)
+
+
+def _instruments(fields: Fields, config: Config) -> tuple[Instrument, ...]:
+    instruments = []
+    known_ids = [instrument.id for instrument in config.registry.instruments]
+    for index, instrument_id in enumerate(fields.text_list("instruments", one_allowed=True)):
+        instrument = config.registry.instrument(instrument_id.strip())
+        if instrument is None:
+            fields.item_problem("instruments", index, f"unknown instrument '{instrument_id}'"
+                                f"{did_you_mean(instrument_id, known_ids)}; add it to the registry")
+        else:
+            instruments.append(instrument)
+    return tuple(instruments)
 
 
 def _sources(fields: Fields) -> tuple[Source, ...]:
@@ -268,7 +312,7 @@ def _sources(fields: Fields) -> tuple[Source, ...]:
         title = source.text("title", required=True)
         url = source.url("url", required=True)
         if title is not None and url is not None:
-            sources.append(Source(title.strip(), url))
+            sources.append(Source(title.strip(), strip_tracking(url)))
     return tuple(sources)
 
 

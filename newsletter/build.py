@@ -10,7 +10,7 @@ from pathlib import Path
 import jinja2
 
 from newsletter.assembly import Options, assemble
-from newsletter.errors import ContentError, Problem, errors_in
+from newsletter.errors import ContentError, OutputError, Problem, errors_in
 from newsletter.loading import RawProject, load_project
 from newsletter.model import Newsletter
 from newsletter.output import check_output_dir, write_output
@@ -72,6 +72,8 @@ def build(
     ``on_stage`` is called with each name in ``STAGES`` as that step starts.
     """
     started = time.perf_counter()
+    if project.content_dir.resolve() in project.output_dir.resolve().parents:
+        raise OutputError(f"refusing to write the output inside the content folder {project.content_dir}")
     check_output_dir(project.output_dir, project.protected)
     on_stage("loading")
     raw = load_project(project.root, project.config_path, project.content_dir)

@@ -13,6 +13,8 @@ Every option, in one place (unknown keys are errors with a suggestion):
 ``sections``       ordered list of ``{id, title, numbered}``; defaults to views,
                    regulatory, enforcement and industry.
 ``authorities``    map of short name to full name, e.g. ``CBIRC: China Banking ...``.
+``registry``       authorities and instruments keyed by id, with Chinese names
+                   (see ``registry.py``); may instead live in ``registry.yaml``.
 ``feed_limit``     how many items the feeds carry; default 50.
 """
 
@@ -23,22 +25,26 @@ import zoneinfo
 from newsletter.errors import Problem
 from newsletter.fields import SLUG, WEB_SCHEMES, Fields
 from newsletter.loading import RawDocument
-from newsletter.model import DEFAULT_SECTIONS, Config, EmailConfig, SectionConfig
+from newsletter.model import DEFAULT_SECTIONS, Config, EmailConfig, Registry, SectionConfig
+from newsletter.registry import REGISTRY_FIELDS, flat_authorities, read_registry
 
 CONFIG_FIELDS = (
     "title", "base_url", "description", "language", "timezone",
-    "email", "sections", "authorities", "feed_limit",
+    "email", "sections", "authorities", "registry", "feed_limit",
 )
 EMAIL_FIELDS = ("from", "reply_to", "unsubscribe_url")
 SECTION_FIELDS = ("id", "title", "numbered")
 
 
-def read_config(doc: RawDocument, base_url: str | None = None) -> tuple[Config | None, list[Problem]]:
-    """Validate the config document; ``base_url`` overrides the file's (preview deploys)."""
+def read_config(
+    doc: RawDocument, registry_doc: RawDocument | None = None, base_url: str | None = None
+) -> tuple[Config | None, list[Problem]]:
+    """Validate the config (and ``registry.yaml``); ``base_url`` overrides the file's."""
     problems = list(doc.problems)
     if not doc.ok:
         return None, problems
     fields = Fields(doc, CONFIG_FIELDS, problems)
+    registry = _registry(fields, registry_doc)
     title = fields.text("title", required=True)
     if base_url is None:
         base_url = fields.url("base_url", required=True, schemes=WEB_SCHEMES)
@@ -55,7 +61,7 @@ def read_config(doc: RawDocument, base_url: str | None = None) -> tuple[Config |
         timezone=timezone,
         email=_email(fields),
         sections=_sections(fields),
-        authorities=_authorities(fields),
+        registry=registry,
         feed_limit=feed_limit or 50,
     )
     return (None if any(p.severity == "error" for p in problems) else config), problems
@@ -108,14 +114,16 @@ def _sections(fields: Fields) -> tuple[SectionConfig, ...]:
     return tuple(sections)
 
 
-def _authorities(fields: Fields) -> tuple[tuple[str, str], ...]:
-    table = fields.data.get("authorities")
-    if table is None:
-        return ()
-    if not isinstance(table, dict):
-        fields.error("authorities", "'authorities' must map short names to full names")
-        return ()
-    names = Fields(fields.doc, list(table), fields.problems, ("authorities",), table)
-    return tuple(
-        (short, full) for short in table if (full := names.text(short, required=True)) is not None
-    )
+def _registry(fields: Fields, registry_doc: RawDocument | None) -> Registry:
+    sources = [name for name in ("authorities", "registry") if fields.has(name)]
+    if registry_doc is not None:
+        sources.append(registry_doc.path)
+    if len(sources) > 1:
+        fields.error(None, f"authorities are defined in {' and '.join(sources)}: keep one")
+    if registry_doc is not None:
+        fields.problems.extend(registry_doc.problems)
+        if not registry_doc.ok:
+            return Registry()
+        return read_registry(Fields(registry_doc, REGISTRY_FIELDS, fields.problems))
+    nested = fields.mapping("registry", REGISTRY_FIELDS)
+    return read_registry(nested) if nested is not None else flat_authorities(fields)

@@ -44,10 +44,10 @@ def url_problem(url: str, schemes: tuple[str, ...]) -> str | None:
         return f"URL '{url}' contains spaces"
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
-    allowed = " or ".join(schemes)
+    allowed = ", ".join(schemes[:-1]) + " or " + schemes[-1]
     if scheme not in schemes:
-        kind = "relative" if not scheme else f"'{scheme}:'"
-        return f"URL '{url}' is {kind}; expected an absolute {allowed} URL"
+        kind = "is relative" if not scheme else f"uses the '{scheme}:' scheme"
+        return f"URL '{url}' {kind}; expected an absolute {allowed} URL"
     if scheme == "mailto":
         return None if parts.path else f"URL '{url}' has no address"
     return None if parts.netloc else f"URL '{url}' has no host"
@@ -186,17 +186,19 @@ class Fields:
         texts = []
         for index, item in enumerate(value):
             if not isinstance(item, str):
-                self._item_problem(key, index, f"each item of '{key}' must be text, not {kind_of(item)}")
+                self.item_problem(key, index, f"each item of '{key}' must be text, not {kind_of(item)}")
             elif xml_invalid_character(item):
-                self._item_problem(
+                self.item_problem(
                     key, index, f"'{key}' contains the control character {xml_invalid_character(item)}"
                 )
             else:
                 texts.append(item)
         return texts
 
-    def _item_problem(self, key: str, index: int, message: str) -> None:
-        self.problems.append(self.doc.problem((*self.prefix, key, index), message))
+    def item_problem(self, key: str, index: int, message: str, severity: str = "error") -> None:
+        """Locate a problem at one item of a field that holds a list or a single value."""
+        keypath = (*self.prefix, key, index) if isinstance(self.data.get(key), list) else (*self.prefix, key)
+        self.problems.append(self.doc.problem(keypath, message, severity))
 
     def slug_list(self, key: str) -> list[str]:
         """A list of lowercase slugs such as tags."""
@@ -209,7 +211,7 @@ class Fields:
             if SLUG.fullmatch(item):
                 slugs.append(item)
             else:
-                self._item_problem(
+                self.item_problem(
                     key, index,
                     f"'{item}' in '{key}' is not a valid slug: use lowercase letters, digits and hyphens",
                 )
@@ -237,6 +239,6 @@ class Fields:
             if isinstance(item, dict):
                 yield Fields(self.doc, known, self.problems, (*self.prefix, key, index), item)
             else:
-                self._item_problem(
+                self.item_problem(
                     key, index, f"each item of '{key}' must be a mapping, not {kind_of(item)}"
                 )

@@ -37,6 +37,7 @@ MAX_YAML_NODES = 20_000
 
 ENTRY_SUFFIXES = (".md", ".yaml", ".yml")
 ISSUE_FILE = "issue.yaml"
+REGISTRY_FILE = "registry.yaml"
 
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str",
@@ -45,6 +46,8 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:bool",
     "tag:yaml.org,2002:null",
     "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
 }
 _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 
@@ -96,6 +99,7 @@ class RawProject:
     """Everything read from disk, before any interpretation."""
 
     config: RawDocument
+    registry: RawDocument | None
     issues: list[RawIssue]
     templates_dir: Path | None
 
@@ -103,9 +107,11 @@ class RawProject:
 def load_project(root: Path, config_path: Path, content_dir: Path) -> RawProject:
     """Read the config, every issue folder and every entry file under ``content_dir``."""
     config = load_yaml_file(config_path, root)
+    registry_path = root / REGISTRY_FILE
+    registry = load_yaml_file(registry_path, root) if registry_path.is_file() else None
     issues = [load_issue_folder(folder, root) for folder in _issue_folders(content_dir)]
     templates = root / "templates"
-    return RawProject(config, issues, templates if templates.is_dir() else None)
+    return RawProject(config, registry, issues, templates if templates.is_dir() else None)
 
 
 def _issue_folders(content_dir: Path) -> list[Path]:
@@ -279,6 +285,9 @@ class _Walker:
                 self.fail(node, "document expands to too many values (are aliases nested?)")
             return None
         self.doc.values.setdefault(keypath, self.position(node))
+        if node.tag not in _PLAIN_TAGS:
+            self.fail(node, f"YAML tag '{node.tag}' is not allowed: use plain text, numbers and lists")
+            return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, keypath)
         if isinstance(node, yaml.SequenceNode):
@@ -300,11 +309,7 @@ class _Walker:
         return result
 
     def _scalar(self, node: yaml.Node) -> Any:
-        tag = node.tag
-        if tag not in _PLAIN_TAGS:
-            self.fail(node, f"YAML tag '{tag}' is not allowed: use plain text, numbers and lists")
-            return None
-        if tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
+        if node.tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
             # Dates stay text: validation parses them so '2022-02-30' gets a clear message.
             return str(node.value)
         try:
