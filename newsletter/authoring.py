@@ -17,7 +17,7 @@ from newsletter.build import Project
 from newsletter.config import read_config
 from newsletter.errors import ContentError, NewsletterError
 from newsletter.fields import SLUG, did_you_mean
-from newsletter.loading import ISSUE_FILE, load_yaml_file
+from newsletter.loading import ISSUE_FILE, REGISTRY_FILE, load_yaml_file
 from newsletter.model import MONTHS, EntryDate
 from newsletter.slugs import unique_slug
 
@@ -82,7 +82,8 @@ def new_entry(project: Project, issue_id: str, section: str, title: str, date: E
     if not (issue_dir / ISSUE_FILE).is_file():
         known = ", ".join(existing_issues(project)) or "none yet"
         raise AuthoringError(
-            f"no issue '{issue_id}' (issues: {known}); start it with: newsletter new issue {issue_id}"
+            f"no issue '{issue_id}' (issues: {known}); "
+            f"start it with: newsletter new issue {issue_id}"
         )
     text = _starter_text("entry.md", title=json.dumps(title.strip(), ensure_ascii=False),
                          section=section, date=date.iso)
@@ -94,7 +95,9 @@ def new_entry(project: Project, issue_id: str, section: str, title: str, date: E
 
 def configured_sections(project: Project) -> list[str]:
     """The section ids in ``newsletter.yaml``; ContentError if the settings have errors."""
-    config, problems = read_config(load_yaml_file(project.config_path, project.root))
+    registry_path = project.root / REGISTRY_FILE
+    registry = load_yaml_file(registry_path, project.root) if registry_path.is_file() else None
+    config, problems = read_config(load_yaml_file(project.config_path, project.root), registry)
     if config is None:
         raise ContentError(problems)
     return [section.id for section in config.sections]

@@ -21,8 +21,10 @@ import contextlib
 import dataclasses
 import functools
 import http.server
+import ipaddress
 import re
 import signal
+import socket
 import sys
 import tempfile
 import threading
@@ -30,7 +32,6 @@ import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http import HTTPStatus
-from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
@@ -46,6 +47,7 @@ from newsletter.theme import TEMPLATES_FOLDER
 CHANGES_PATH = "/__newsletter__/changes"
 LONG_POLL_SECONDS = 25.0
 """How long a reload request waits for a rebuild before answering "no change"."""
+WATCH_TICK_MS = 200
 
 _SNIPPETS = jinja2.Environment(
     loader=jinja2.PackageLoader("newsletter", "preview"),
@@ -53,6 +55,7 @@ _SNIPPETS = jinja2.Environment(
     undefined=jinja2.StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
+    keep_trailing_newline=True,
 )
 _BODY_OPEN = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
 _BODY_CLOSE = re.compile(r"</body\s*>", re.IGNORECASE)
@@ -89,7 +92,9 @@ class Listener(Protocol):
 class Preview:
     """The site being previewed: its latest build and the state served with it."""
 
-    def __init__(self, project: Project, options: Options, strict: bool = False, debug: bool = False):
+    def __init__(
+        self, project: Project, options: Options, strict: bool = False, debug: bool = False
+    ):
         self.project = project
         self.options = options
         self.strict = strict
@@ -143,7 +148,9 @@ class Preview:
         """Add the reload script and, while there are errors, the error overlay to a page."""
         with self.changes:
             errors, version = list(self.errors), str(self.version)
-        script = _SNIPPETS.get_template("reload.html").render(version=version, changes_path=CHANGES_PATH)
+        script = _SNIPPETS.get_template("reload.html").render(
+            version=version, changes_path=CHANGES_PATH
+        )
         html = _insert_before(_BODY_CLOSE, html, script)
         if errors:
             overlay = _SNIPPETS.get_template("overlay.html").render(lines=errors)
@@ -175,16 +182,18 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         url = urlsplit(self.path)
         if url.path == CHANGES_PATH:
             seen = parse_qs(url.query).get("since", [""])[0]
-            self._send(HTTPStatus.OK, "text/plain", self.preview.wait_for_change(seen, LONG_POLL_SECONDS))
+            version = self.preview.wait_for_change(seen, LONG_POLL_SECONDS)
+            self._send(HTTPStatus.OK, "text/plain", version)
             return
         with self.preview.files_lock:
             page = self._page_file()
             if page is not None:
-                self._send(HTTPStatus.OK, "text/html", self.preview.decorate(page.read_text("utf-8")))
+                html = self.preview.decorate(page.read_text("utf-8"))
+                self._send(HTTPStatus.OK, "text/html", html)
             elif not self.preview.site.is_dir():
                 # Nothing has ever built: the overlay stands alone until the errors are fixed.
-                blank = _SNIPPETS.get_template("no_site.html").render()
-                self._send(HTTPStatus.SERVICE_UNAVAILABLE, "text/html", self.preview.decorate(blank))
+                html = self.preview.decorate(_SNIPPETS.get_template("no_site.html").render())
+                self._send(HTTPStatus.SERVICE_UNAVAILABLE, "text/html", html)
             else:
                 super().do_GET()
 
@@ -229,16 +238,19 @@ def serve(
 ) -> None:
     """Build and serve the project at ``host:port``, rebuilding on changes, until Ctrl-C."""
     with tempfile.TemporaryDirectory(prefix="newsletter-preview-") as temp:
-        preview = Preview(dataclasses.replace(project, output_dir=Path(temp) / "site"), options, strict, debug)
-        server = PreviewServer((host, port), functools.partial(PreviewHandler, preview=preview))
+        site = dataclasses.replace(project, output_dir=Path(temp) / "site")
+        preview = Preview(site, options, strict, debug)
+        server = _listen(host, port, preview)
         with _interruptible():
             # Serving starts before the first build: early requests simply wait for it.
             threading.Thread(target=server.serve_forever, daemon=True).start()
             try:
+                batches = _changes(project)
+                next(batches)  # the watcher is live from here on, so no edit can slip by
                 listener.built(preview.rebuild())
                 address, bound_port = server.server_address[:2]
                 listener.serving(f"http://{address!s}:{bound_port}/")
-                for paths in _changes(project):
+                for paths in batches:
                     listener.changed(paths)
                     listener.built(preview.rebuild())
             except KeyboardInterrupt:
@@ -247,6 +259,27 @@ def serve(
                 preview.stop()
                 server.shutdown()
                 server.server_close()
+
+
+class ListenError(NewsletterError):
+    """The preview cannot listen on the address asked for."""
+
+
+def _listen(host: str, port: int, preview: Preview) -> PreviewServer:
+    try:
+        return PreviewServer((host, port), functools.partial(PreviewHandler, preview=preview))
+    except OSError as error:
+        raise ListenError(
+            f"cannot serve on {host}:{port}: {error.strerror or error}; choose another --port"
+        ) from None
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is reachable from this computer only (127.0.0.1, localhost)."""
+    try:
+        return ipaddress.ip_address(socket.gethostbyname(host)).is_loopback
+    except (OSError, ValueError):
+        return False
 
 
 @contextlib.contextmanager
@@ -291,7 +324,24 @@ def watch_roots(project: Project) -> list[Path]:
 
 
 def _changes(project: Project) -> Iterator[list[str]]:
-    """Yield the changed source files, one sorted batch per rebuild, until Ctrl-C."""
+    """Yield once the watcher is live, then each sorted batch of changed sources, until Ctrl-C."""
     sources = SourceFilter(project)
-    for changes in watchfiles.watch(*watch_roots(project), watch_filter=sources, raise_interrupt=True):
-        yield sorted({sources.display(path) for _, path in changes})
+    live = False
+    # A quiet tick ends each wait, so the first one tells that the watcher has started.
+    for changes in watchfiles.watch(
+        *watch_roots(project), watch_filter=sources, rust_timeout=WATCH_TICK_MS,
+        yield_on_timeout=True, raise_interrupt=True,
+    ):
+        paths = lasting_changes(changes)
+        if paths or not live:
+            live = True
+            yield sorted({sources.display(path) for path in paths})
+
+
+def lasting_changes(changes: set[tuple[watchfiles.Change, str]]) -> set[str]:
+    """The changed paths, less files created and already gone (editors' temporary files)."""
+    transient = {
+        path for change, path in changes
+        if change == watchfiles.Change.added and not Path(path).exists()
+    }
+    return {path for _, path in changes} - transient

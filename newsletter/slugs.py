@@ -16,7 +16,8 @@ _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 def slugify(title: str, max_length: int = MAX_SLUG_LENGTH) -> str:
     """Turn a title into ``[a-z0-9-]`` words joined by hyphens, at most ``max_length`` long."""
     ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    slug = _NOT_SLUG.sub("-", ascii_text.lower()).strip("-")
+    words = ascii_text.lower().replace("'", "")  # "CAC's rules" -> cacs-rules, not cac-s-rules
+    slug = _NOT_SLUG.sub("-", words).strip("-")
     return _shorten(slug, max_length) or FALLBACK_SLUG
 
 

@@ -25,25 +25,26 @@ class TemplateFile:
 
 
 def list_templates(root: Path) -> list[TemplateFile]:
-    """Every default template, marked overridden where the project has its own, then project-only ones."""
+    """Every default template, marked where the project overrides it, then project-only ones."""
     defaults = _template_names(default_templates_dir())
     project = _template_names(root / TEMPLATES_FOLDER)
-    listed = [TemplateFile(name, "overridden" if name in project else "default") for name in defaults]
+    listed = [
+        TemplateFile(name, "overridden" if name in project else "default") for name in sorted(defaults)
+    ]
     return listed + [TemplateFile(name, "project") for name in sorted(project - defaults)]
 
 
 def _template_names(folder: Path) -> set[str]:
     if not folder.is_dir():
         return set()
-    return {
-        path.relative_to(folder).as_posix()
-        for path in folder.rglob("*")
-        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts)
-    }
+    names = (path.relative_to(folder) for path in folder.rglob("*") if path.is_file())
+    return {name.as_posix() for name in names if not any(p.startswith(".") for p in name.parts)}
 
 
 def template_problem(error: jinja2.TemplateError, root: Path) -> Problem:
     """Locate a template error at the template file and line that caused it."""
+    filename: str | None
+    line: int | None
     if isinstance(error, jinja2.TemplateSyntaxError):
         filename, line = error.filename, error.lineno
     else:
