@@ -7,11 +7,13 @@ new issue a new id, and a new entry gets a file name no other entry uses.
 from __future__ import annotations
 
 import datetime as dt
-import json
+import math
 import shutil
 from importlib import resources
 from pathlib import Path
 from string import Template
+
+import yaml
 
 from newsletter.build import Project
 from newsletter.config import read_config
@@ -85,8 +87,7 @@ def new_entry(project: Project, issue_id: str, section: str, title: str, date: E
             f"no issue '{issue_id}' (issues: {known}); "
             f"start it with: newsletter new issue {issue_id}"
         )
-    text = _starter_text("entry.md", title=json.dumps(title.strip(), ensure_ascii=False),
-                         section=section, date=date.iso)
+    text = _starter_text("entry.md", title=_yaml_text(title.strip()), section=section, date=date.iso)
     taken = {path.stem for path in issue_dir.iterdir()}
     path = issue_dir / f"{unique_slug(title, taken)}.md"
     _create(path, text)
@@ -112,6 +113,11 @@ def existing_issues(project: Project) -> list[str]:
 
 def _starter_text(name: str, **values: str) -> str:
     return Template((SCAFFOLD / "new" / name).read_text(encoding="utf-8")).substitute(values)
+
+
+def _yaml_text(value: str) -> str:
+    """``value`` as a double-quoted YAML scalar: safe whatever quotes or colons it holds."""
+    return yaml.safe_dump(value, allow_unicode=True, default_style='"', width=math.inf).rstrip("\n")
 
 
 def _create(path: Path, text: str) -> None:
