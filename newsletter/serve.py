@@ -153,7 +153,9 @@ class Preview:
         )
         html = _insert_before(_BODY_CLOSE, html, script)
         if errors:
-            overlay = _SNIPPETS.get_template("overlay.html").render(lines=errors)
+            overlay = _SNIPPETS.get_template("overlay.html").render(
+                lines=errors, over_last_build=self.site.is_dir()
+            )
             html = _insert_after(_BODY_OPEN, html, overlay)
         return html
 
