@@ -42,12 +42,12 @@ import watchfiles
 from newsletter.assembly import Options
 from newsletter.build import BuildReport, Project, build
 from newsletter.errors import ContentError, NewsletterError, Problem, errors_in
-from newsletter.theme import TEMPLATES_FOLDER
 
 CHANGES_PATH = "/__newsletter__/changes"
 LONG_POLL_SECONDS = 25.0
 """How long a reload request waits for a rebuild before answering "no change"."""
 WATCH_TICK_MS = 200
+"""How often the file watcher wakes when nothing changes; its first wake-up shows it is live."""
 
 _SNIPPETS = jinja2.Environment(
     loader=jinja2.PackageLoader("newsletter", "preview"),
@@ -179,7 +179,7 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         self.preview = preview
         super().__init__(*args, directory=str(preview.site), **kwargs)
 
-    def do_GET(self) -> None:  # noqa: N802 - the name http.server dispatches to
+    def do_GET(self) -> None:
         """Answer a reload poll, a page, or any other file of the site."""
         url = urlsplit(self.path)
         if url.path == CHANGES_PATH:
@@ -295,21 +295,28 @@ def _interruptible() -> Iterator[None]:
 
 
 class SourceFilter(watchfiles.DefaultFilter):
-    """Let through changes to the settings file, the content and the templates, nothing else."""
+    """Let through changes to the project's files, not to its output or hidden folders.
+
+    Everything else in the project can feed the build: the settings, the content,
+    the templates, ``registry.yaml``; a rebuild too many costs a fraction of a second.
+    """
 
     def __init__(self, project: Project):
         super().__init__()
         self.root = project.root.resolve()
-        self.config = project.config_path.resolve()
-        self.folders = (project.content_dir.resolve(), self.root / TEMPLATES_FOLDER)
+        self.content = project.content_dir.resolve()
+        self.output = Project.at(self.root).output_dir
 
     def __call__(self, change: watchfiles.Change, path: str) -> bool:
         """Whether a change to ``path`` can change the site."""
         resolved = Path(path).resolve()
-        is_source = resolved == self.config or any(
-            folder == resolved or folder in resolved.parents for folder in self.folders
-        )
-        return is_source and super().__call__(change, path)
+        for base in (self.content, self.root):
+            if base == resolved or base in resolved.parents:
+                inside = resolved.relative_to(base).parts
+                hidden = any(part.startswith(".") for part in inside)
+                in_output = resolved == self.output or self.output in resolved.parents
+                return not hidden and not in_output and super().__call__(change, path)
+        return False
 
     def display(self, path: str) -> str:
         """The path as the editor knows it: relative to the project where possible."""
@@ -318,7 +325,7 @@ class SourceFilter(watchfiles.DefaultFilter):
 
 
 def watch_roots(project: Project) -> list[Path]:
-    """The folders to watch: the project (so new ``templates/`` are seen) and outside content."""
+    """The folders to watch: the project's, and the content folder if it lies elsewhere."""
     root = project.root.resolve()
     content = project.content_dir.resolve()
     outside = content.is_dir() and root not in content.parents

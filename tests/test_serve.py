@@ -188,14 +188,17 @@ def test_preview_files_are_those_of_a_normal_build(preview: Preview, tmp_path: P
     assert all((normal / f).read_bytes() == (preview.site / f).read_bytes() for f in files)
 
 
-def test_only_sources_trigger_a_rebuild(make_site: MakeSite) -> None:
+def test_project_files_trigger_a_rebuild_but_output_and_hidden_ones_do_not(make_site: MakeSite) -> None:
     root = make_site()
     sources = SourceFilter(Project.at(root))
     change = watchfiles.Change.modified
-    for relevant in ("newsletter.yaml", ENTRY, "templates/base.html", "templates"):
+    for relevant in ("newsletter.yaml", ENTRY, "templates/base.html", "templates",
+                     "registry.yaml"):
         assert sources(change, str(root / relevant)), relevant
-    for ignored in ("output/index.html", "README.md", ".git/index", f"{ENTRY}.swp", f"{ENTRY}~"):
+    for ignored in ("output/index.html", "output", ".output.new-1/index.html", ".git/index",
+                    f"{ENTRY}.swp", f"{ENTRY}~", "content/.hidden/issue.yaml"):
         assert not sources(change, str(root / ignored)), ignored
+    assert not sources(change, str(root.parent / "elsewhere.yaml"))
     assert sources.display(str(root / ENTRY)) == ENTRY
 
 
