@@ -224,8 +224,15 @@ class ServeProcess:
 
     def __init__(self, root: Path, temp: Path):
         env = {**os.environ, "TMPDIR": str(temp), "NO_COLOR": "1"}
+        # Start it the way a non-interactive shell starts a background job, with SIGINT
+        # ignored: Ctrl-C (SIGINT) must stop the preview all the same.
+        launcher = (
+            "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+            "os.execv(sys.executable, [sys.executable, *sys.argv[1:]])"
+        )
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "newsletter", "serve", "--port", "0", "--host", "127.0.0.1"],
+            [sys.executable, "-c", launcher,
+             "-m", "newsletter", "serve", "--port", "0", "--host", "127.0.0.1"],
             cwd=root, env=env, stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         )
