@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from newsletter.config import read_config
+from newsletter.deadlines import ahead, deadlines_of, with_coming_up
 from newsletter.errors import Problem
 from newsletter.fields import SLUG, Fields, did_you_mean, xml_invalid_character
 from newsletter.lifecycle import LIFECYCLE_FIELDS, dangling_references, read_lifecycle
@@ -35,7 +36,7 @@ from newsletter.model import (
     Source,
 )
 
-ISSUE_FIELDS = ("date", "title", "summary", "intro", "draft")
+ISSUE_FIELDS = ("date", "title", "summary", "intro", "draft", "upcoming")
 ENTRY_FIELDS = (
     "title", "section", "date", "authority", "tags", "sources", "url",
     "highlight", "order", "draft", "body", "instruments", *LIFECYCLE_FIELDS,
@@ -54,6 +55,7 @@ class Options:
 
     drafts: bool = False
     base_url: str | None = None
+    as_of: dt.date | None = None
 
 
 def assemble(raw: RawProject, options: Options) -> tuple[Newsletter | None, list[Problem]]:
@@ -72,7 +74,12 @@ def assemble(raw: RawProject, options: Options) -> tuple[Newsletter | None, list
     if any(p.severity == "error" for p in problems):
         return None, sorted(problems)
     issues.sort(key=lambda issue: (issue.date, issue.id), reverse=True)
-    return Newsletter(config, tuple(_without_draft_entries(i, options) for i in issues)), sorted(problems)
+    issues = with_coming_up([_without_draft_entries(i, options) for i in issues])
+    deadlines = deadlines_of(entry for issue in issues for entry in issue.entries)
+    as_of = options.as_of or (issues[0].date if issues else None)
+    upcoming = ahead(deadlines, as_of) if as_of else []
+    newsletter = Newsletter(config, tuple(issues), as_of, tuple(upcoming), tuple(deadlines))
+    return newsletter, sorted(problems)
 
 
 def _without_draft_entries(issue: Issue, options: Options) -> Issue:
@@ -102,21 +109,17 @@ def _read_issue(raw: RawIssue, config: Config) -> tuple[Issue | None, list[Probl
     entries = _read_entries(raw.entries, config, issue_id, problems)
     if meta is None or any(p.severity == "error" for p in problems):
         return None, problems
-    date, title, summary, intro_html, draft = meta
-    _warn_about_issue(raw, date, summary, entries, problems)
+    _warn_about_issue(raw, meta.date, meta.summary, entries, problems)
     sections = tuple(
         _section(section.id, section.title, section.numbered, grouped)
         for section in config.sections
         if (grouped := [e for e in entries if e.section_id == section.id])
     )
-    assert raw.meta is not None
-    issue = Issue(issue_id, raw.meta.path, date, title, summary, intro_html, sections, draft)
-    return issue, problems
+    return dataclasses.replace(meta, sections=sections), problems
 
 
-def _read_issue_meta(
-    doc: RawDocument, config: Config, issue_id: str, problems: list[Problem]
-) -> tuple[dt.date, str, str, str, bool] | None:
+def _read_issue_meta(doc: RawDocument, config: Config, issue_id: str, problems: list[Problem]) -> Issue | None:
+    """Read ``issue.yaml`` into an issue that has no sections yet."""
     problems.extend(doc.problems)
     if not doc.ok:
         return None
@@ -126,12 +129,22 @@ def _read_issue_meta(
     summary = fields.text("summary") or ""
     intro = fields.text("intro") or ""
     draft = fields.boolean("draft")
+    show_coming_up = fields.boolean("upcoming") if fields.has("upcoming") else True
     if date is None:
         return None
     published = date.sort_date
     page_url = f"{config.base_url}issues/{issue_id}/"
-    default_title = f"{config.title} — {MONTHS[published.month - 1]} {published.year}"
-    return published, title or default_title, summary.strip(), render_markdown(intro, page_url), draft
+    return Issue(
+        id=issue_id,
+        source_path=doc.path,
+        date=published,
+        title=title or f"{config.title} — {MONTHS[published.month - 1]} {published.year}",
+        summary=summary.strip(),
+        intro_html=render_markdown(intro, page_url),
+        sections=(),
+        draft=draft,
+        show_coming_up=show_coming_up,
+    )
 
 
 def _warn_about_issue(
@@ -285,10 +298,10 @@ def _authorities(fields: Fields, config: Config) -> tuple[Authority, ...]:
         authorities.append(Authority(reference, reference))
         if registry.by_id:
             fields.item_problem("authority", index, f"unknown authority id '{reference}'"
-                                f"{did_you_mean(reference, keys)}; add it to the registry")
+                                f"{did_you_mean(reference, keys) or ' (not in the registry)'}")
         elif keys:
             fields.item_problem("authority", index, f"unknown authority '{reference}'"
-                                f"{did_you_mean(reference, keys)}; add it to 'authorities' in newsletter.yaml",
+                                f"{did_you_mean(reference, keys) or ' (not in authorities in newsletter.yaml)'}",
                                 "warning")
     return tuple(authorities)
 
@@ -300,7 +313,7 @@ def _instruments(fields: Fields, config: Config) -> tuple[Instrument, ...]:
         instrument = config.registry.instrument(instrument_id.strip())
         if instrument is None:
             fields.item_problem("instruments", index, f"unknown instrument '{instrument_id}'"
-                                f"{did_you_mean(instrument_id, known_ids)}; add it to the registry")
+                                f"{did_you_mean(instrument_id, known_ids) or ' (not in the registry)'}")
         else:
             instruments.append(instrument)
     return tuple(instruments)

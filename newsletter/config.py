@@ -15,7 +15,8 @@ Every option, in one place (unknown keys are errors with a suggestion):
 ``authorities``    map of short name to full name, e.g. ``CBIRC: China Banking ...``.
 ``registry``       authorities and instruments keyed by id, with Chinese names
                    (see ``registry.py``); may instead live in ``registry.yaml``.
-``feed_limit``     how many items the feeds carry; default 50.
+``feed_limit``     how many of the newest items each feed carries (the archive feeds and
+                   every section, authority and tag feed); default 50.
 """
 
 from __future__ import annotations
@@ -115,11 +116,11 @@ def _sections(fields: Fields) -> tuple[SectionConfig, ...]:
 
 
 def _registry(fields: Fields, registry_doc: RawDocument | None) -> Registry:
-    sources = [name for name in ("authorities", "registry") if fields.has(name)]
+    places = [name for name in ("authorities", "registry") if fields.has(name)]
     if registry_doc is not None:
-        sources.append(registry_doc.path)
-    if len(sources) > 1:
-        fields.error(None, f"authorities are defined in {' and '.join(sources)}: keep one")
+        places.append(registry_doc.path)
+    if len(places) > 1:
+        fields.error(places[0], f"authorities are defined both in '{places[0]}' and in {places[1]}: keep one")
     if registry_doc is not None:
         fields.problems.extend(registry_doc.problems)
         if not registry_doc.ok:

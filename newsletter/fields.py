@@ -28,8 +28,9 @@ LINK_SCHEMES = ("http", "https", "mailto")
 
 def did_you_mean(word: str, choices: Collection[str]) -> str:
     """A ``; did you mean 'x'?`` suffix when ``word`` is close to one of ``choices``."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    by_lower = {choice.lower(): choice for choice in choices}
+    close = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=0.6)
+    return f"; did you mean '{by_lower[close[0]]}'?" if close else ""
 
 
 def xml_invalid_character(text: str) -> str | None:

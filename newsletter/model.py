@@ -9,7 +9,11 @@ root (``issues/2022-05/``); renderers make them absolute where needed.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
 from dataclasses import dataclass, field
+
+_NOT_SLUG = re.compile(r"[\W_]+")
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -164,6 +168,17 @@ class Authority:
         """``China Banking ... Commission (CBIRC)``, or just ``CBIRC`` if not configured."""
         return self.short if self.name == self.short else f"{self.name} ({self.short})"
 
+    @property
+    def slug(self) -> str:
+        """The authority's folder name under ``authorities/``: ``CBIRC`` -> ``cbirc``.
+
+        Derived from the short name alone, so renaming the full name in the
+        config keeps every link and feed address.
+        """
+        slug = _NOT_SLUG.sub("-", self.short.lower()).strip("-")
+        # A short name of punctuation only still needs a stable, distinct folder.
+        return slug or "authority-" + hashlib.sha256(self.short.encode()).hexdigest()[:8]
+
 
 STATUSES = {
     "draft-for-comment": "Draft for comment",
@@ -247,6 +262,33 @@ class Entry:
         """Site path of the issue page anchor: ``issues/2022-05/#slug``."""
         return f"issues/{self.issue_id}/#{self.slug}"
 
+    @property
+    def permalink(self) -> str:
+        """Site path of the entry's own page: ``issues/2022-05/slug/``."""
+        return f"issues/{self.issue_id}/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A date a reader must act on or prepare for: a comment deadline or an effective date."""
+
+    date: EntryDate
+    kind: str
+    entry: Entry
+
+    @property
+    def label(self) -> str:
+        """``Comments due`` or ``Takes effect``."""
+        return "Comments due" if self.kind == "comment_deadline" else "Takes effect"
+
+    @property
+    def last_day(self) -> dt.date:
+        """The last day the deadline may fall on: the month's end for month-only dates."""
+        if self.date.day is not None:
+            return self.date.sort_date
+        next_month = dt.date(self.date.year + self.date.month // 12, self.date.month % 12 + 1, 1)
+        return next_month - dt.timedelta(days=1)
+
 
 @dataclass(frozen=True)
 class Item:
@@ -278,6 +320,8 @@ class Issue:
     intro_html: str
     sections: tuple[Section, ...]
     draft: bool = False
+    show_coming_up: bool = True
+    coming_up: tuple[Deadline, ...] = ()
 
     @property
     def path(self) -> str:
@@ -304,6 +348,9 @@ class Newsletter:
 
     config: Config
     issues: tuple[Issue, ...]
+    as_of: dt.date | None = None
+    upcoming: tuple[Deadline, ...] = ()
+    deadlines: tuple[Deadline, ...] = ()
 
     @property
     def latest(self) -> Issue | None:

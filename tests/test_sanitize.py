@@ -35,6 +35,8 @@ DANGEROUS = re.compile(
     r"<script|<iframe|<style[^>]*>\s*body|onerror|onclick|javascript:|data:text/html", re.IGNORECASE
 )
 
+SEARCH_SCRIPTS = re.compile(r'<script src="(index|search)\.js"></script>')
+
 
 def build_hostile(make_site: MakeSite) -> Path:
     root = make_site({"content/2022-05/draft-rules.md": HOSTILE_ENTRY})
@@ -55,7 +57,11 @@ def test_no_dangerous_markup_in_any_output(make_site: MakeSite) -> None:
     output = build_hostile(make_site)
     for path in output.rglob("*"):
         if path.suffix in (".html", ".xml"):
-            assert not DANGEROUS.search(path.read_text()), path
+            # The search page loads the site's own two scripts, and nothing else.
+            html = path.read_text()
+            if path.parent.name == "search":
+                html = SEARCH_SCRIPTS.sub("", html, count=2)
+            assert not DANGEROUS.search(html), path
     message = email.message_from_bytes(
         (output / "issues/2022-05/email.eml").read_bytes(), policy=policy.default
     )
