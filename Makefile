@@ -23,6 +23,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check newsletter tests
 	$(BIN)/mypy newsletter
 
+serve: $(STAMP)
+	$(BIN)/newsletter serve
+
 golden: $(STAMP)
 	$(BIN)/python -m tests.golden --regenerate
 

@@ -50,8 +50,9 @@ def calendar(newsletter: Newsletter, title: str, deadlines: Iterable[Deadline]) 
     host = urlsplit(config.base_url).hostname or "localhost"
     for deadline in deadlines:
         cal.add_component(_event(deadline, config.base_url, host, issue_dates[deadline.entry.issue_id]))
-    cal.validate()
-    return cal.to_ical()
+    cal.validate()  # type: ignore[no-untyped-call]
+    ical: bytes = cal.to_ical()
+    return ical
 
 
 def _event(deadline: Deadline, base_url: str, host: str, published: dt.date) -> icalendar.Event:
