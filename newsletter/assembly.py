@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -21,7 +22,7 @@ from newsletter.deadlines import ahead, deadlines_of, with_coming_up
 from newsletter.errors import Problem
 from newsletter.fields import SLUG, Fields, did_you_mean, xml_invalid_character
 from newsletter.lifecycle import LIFECYCLE_FIELDS, dangling_references, read_lifecycle
-from newsletter.loading import ISSUE_FILE, RawDocument, RawIssue, RawProject
+from newsletter.loading import ENTRY_SUFFIXES, ISSUE_FILE, RawDocument, RawIssue, RawProject
 from newsletter.markup import render_markdown, strip_tracking
 from newsletter.model import (
     MONTHS,
@@ -102,11 +103,17 @@ def _read_issue(raw: RawIssue, config: Config) -> tuple[Issue | None, list[Probl
                     "use lowercase letters, digits and hyphens, like 2022-05")
         )
     if raw.meta is None:
-        problems.append(Problem(f"{raw.folder}/{ISSUE_FILE}", 1, 1, f"missing {ISSUE_FILE} in issue folder"))
+        problems.append(Problem(raw.folder, 1, 1, f"issue folder has no {ISSUE_FILE}: "
+                                f"create one with `newsletter new issue {issue_id}`"))
         meta = None
     else:
         meta = _read_issue_meta(raw.meta, config, issue_id, problems)
     entries = _read_entries(raw.entries, config, issue_id, problems)
+    problems.extend(
+        Problem(path, 1, 1, f"file is not read: entries are {', '.join(ENTRY_SUFFIXES)} files "
+                "(start the name with _ to keep a file here on purpose)", "warning")
+        for path in raw.unread
+    )
     if meta is None or any(p.severity == "error" for p in problems):
         return None, problems
     _warn_about_issue(raw, meta.date, meta.summary, entries, problems)
@@ -153,6 +160,9 @@ def _warn_about_issue(
     assert raw.meta is not None
     if not entries:
         problems.append(raw.meta.problem((), "issue has no entries", "warning"))
+    elif all(entry.draft for entry in entries):
+        problems.append(raw.meta.problem((), "every entry of this issue is a draft: it is published empty "
+                                         "unless you build with --drafts", "warning"))
     if len(summary) > PREHEADER_BUDGET:
         problems.append(
             raw.meta.problem(
@@ -266,6 +276,18 @@ def _read_entry(
     )
 
 
+_IMAGE = re.compile(r"!\[[^\]]*\]\(|<img\b", re.IGNORECASE)
+
+
+def _warn_about_images(doc: RawDocument, fields: Fields, body: str) -> None:
+    """Images are removed from entries (mail clients block them); say so where one is written."""
+    found = _IMAGE.search(body)
+    if found:
+        line = doc.body_line + body.count("\n", 0, found.start()) if doc.body is not None else doc.at(("body",))[0]
+        fields.problems.append(Problem(doc.path, line, 1, "images are not shown in entries: "
+                                       "link to the image or the document instead", "warning"))
+
+
 def _body(doc: RawDocument, fields: Fields, needs_body: bool) -> str:
     if doc.body is not None:
         body = doc.body
@@ -276,6 +298,7 @@ def _body(doc: RawDocument, fields: Fields, needs_body: bool) -> str:
             fields.problems.append(Problem(doc.path, line, 1, f"body contains the control character {bad}"))
     else:
         body = fields.text("body") or ""
+    _warn_about_images(doc, fields, body)
     if needs_body and not body.strip():
         where = "after the front matter" if doc.body is not None else "under 'body'"
         fields.problems.append(

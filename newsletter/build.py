@@ -16,7 +16,7 @@ from newsletter.model import Newsletter
 from newsletter.output import check_output_dir, write_output
 from newsletter.render import render_all
 from newsletter.render.templates import make_environment
-from newsletter.theme import template_problem
+from newsletter.theme import template_problem, template_syntax_problems
 
 STAGES = ("loading", "checking", "rendering", "writing")
 """The steps of a build, in order, as reported to ``on_stage``."""
@@ -58,8 +58,14 @@ class BuildReport:
 
 
 def check(project: Project, options: Options, strict: bool = False) -> tuple[Newsletter, list[Problem]]:
-    """Validate the project without writing anything; raise ContentError on errors."""
+    """Validate the content and compile the templates without writing anything; raise ContentError on errors.
+
+    Rendering-time checks (such as the email size budget) need a build.
+    """
     raw = load_project(project.root, project.config_path, project.content_dir)
+    syntax = template_syntax_problems(make_environment(raw.templates_dir), project.root)
+    if syntax:
+        raise ContentError(syntax)
     return _validated(raw, options, strict)
 
 

@@ -271,10 +271,13 @@ def _project(config_path: Path, content_dir: Path | None, output_dir: Path | Non
             "or pass --config PATH"
         )
     root = config_path.parent
+    content = content_dir if content_dir is not None else root / "content"
+    if not content.is_dir():
+        raise click.UsageError(f"no content folder at {content}: create it or pass --content DIR")
     return Project(
         root=root,
         config_path=config_path,
-        content_dir=content_dir if content_dir is not None else root / "content",
+        content_dir=content,
         output_dir=output_dir if output_dir is not None else root / "output",
     )
 

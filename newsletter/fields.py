@@ -26,11 +26,17 @@ WEB_SCHEMES = ("http", "https")
 LINK_SCHEMES = ("http", "https", "mailto")
 
 
-def did_you_mean(word: str, choices: Collection[str]) -> str:
-    """A ``; did you mean 'x'?`` suffix when ``word`` is close to one of ``choices``."""
+def closest(word: str, choices: Collection[str]) -> str | None:
+    """The choice ``word`` is most likely a misspelling of, ignoring case, if any is close."""
     by_lower = {choice.lower(): choice for choice in choices}
     close = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=0.6)
-    return f"; did you mean '{by_lower[close[0]]}'?" if close else ""
+    return by_lower[close[0]] if close else None
+
+
+def did_you_mean(word: str, choices: Collection[str]) -> str:
+    """A ``; did you mean 'x'?`` suffix when ``word`` is close to one of ``choices``."""
+    match = closest(word, choices)
+    return f"; did you mean '{match}'?" if match else ""
 
 
 def xml_invalid_character(text: str) -> str | None:
@@ -84,22 +90,20 @@ class Fields:
         self.prefix = prefix
         self.data = doc.data if data is None else data
         self.problems = problems
+        self.suggested: set[str] = set()
         for key in self.data:
             if key not in known:
                 line, column = doc.key_at((*prefix, key))
-                self.problems.append(
-                    Problem(doc.path, line, column, f"unknown field '{key}'{did_you_mean(key, known)}")
-                )
+                match = closest(key, known)
+                if match:
+                    self.suggested.add(match)
+                message = f"unknown field '{key}'{did_you_mean(key, known)}"
+                self.problems.append(Problem(doc.path, line, column, message))
 
     def error(self, key: str | None, message: str) -> None:
         """Record an error at the value of ``key`` (or at the mapping itself)."""
         keypath = self.prefix if key is None else (*self.prefix, key)
         self.problems.append(self.doc.problem(keypath, message))
-
-    def warn(self, key: str | None, message: str) -> None:
-        """Record a warning at the value of ``key``."""
-        keypath = self.prefix if key is None else (*self.prefix, key)
-        self.problems.append(self.doc.problem(keypath, message, "warning"))
 
     def has(self, key: str) -> bool:
         """Whether ``key`` is present with a value other than null."""
@@ -107,7 +111,8 @@ class Fields:
 
     def _get(self, key: str, required: bool) -> Any:
         value = self.data.get(key)
-        if value is None and required:
+        if value is None and required and key not in self.suggested:
+            # A misspelt key already says "did you mean '{key}'?": one mistake, one message.
             self.error(None, f"missing required field '{key}'")
         return value
 

@@ -92,6 +92,8 @@ class RawIssue:
     folder: str
     meta: RawDocument | None
     entries: list[RawDocument]
+    unread: list[str] = field(default_factory=list)
+    """Files in the folder that are neither ``issue.yaml`` nor entries, e.g. ``notes.txt``."""
 
 
 @dataclass
@@ -128,15 +130,12 @@ def load_issue_folder(folder: Path, root: Path) -> RawIssue:
     """Read one issue folder: ``issue.yaml`` and every ``.md``/``.yaml``/``.yml`` entry."""
     meta_path = folder / ISSUE_FILE
     meta = load_yaml_file(meta_path, root) if meta_path.is_file() else None
+    files = [path for path in sorted(folder.iterdir()) if path.is_file() and not _hidden(path)]
     entries = [
-        load_entry_file(path, root)
-        for path in sorted(folder.iterdir())
-        if path.is_file()
-        and path.suffix in ENTRY_SUFFIXES
-        and path.name != ISSUE_FILE
-        and not _hidden(path)
+        load_entry_file(path, root) for path in files if path.suffix in ENTRY_SUFFIXES and path.name != ISSUE_FILE
     ]
-    return RawIssue(_relative(folder, root), meta, entries)
+    unread = [_relative(path, root) for path in files if path.suffix not in ENTRY_SUFFIXES]
+    return RawIssue(_relative(folder, root), meta, entries, unread)
 
 
 def load_entry_file(path: Path, root: Path) -> RawDocument:

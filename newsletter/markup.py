@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 import markdown
 import nh3
 
-_EXTENSIONS = ["extra", "sane_lists", "smarty"]
+_EXTENSIONS = ["extra", "sane_lists"]
 
 _TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "h3", "h4",

@@ -68,13 +68,18 @@ def flat_authorities(fields: Fields) -> Registry:
         fields.error("authorities", "'authorities' must map short names to full names")
         return Registry()
     names = Fields(fields.doc, list(table), fields.problems, (*fields.prefix, "authorities"), table)
-    return Registry(
-        tuple(
-            Authority(short, full)
-            for short in table
-            if (full := names.text(short, required=True)) is not None
-        )
-    )
+    authorities: dict[str, Authority] = {}
+    for short in table:
+        full = names.text(short, required=True)
+        if full is None:
+            continue
+        authority = Authority(short, full)
+        if authority.slug in authorities:
+            names.error(short, f"'{short}' and '{authorities[authority.slug].short}' would share the page "
+                               f"authorities/{authority.slug}/: rename one")
+        else:
+            authorities[authority.slug] = authority
+    return Registry(tuple(authorities.values()))
 
 
 def _records(fields: Fields, key: str, known: tuple[str, ...]) -> list[tuple[str, Fields]]:

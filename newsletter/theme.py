@@ -41,6 +41,17 @@ def _template_names(folder: Path) -> set[str]:
     return {name.as_posix() for name in names if not any(p.startswith(".") for p in name.parts)}
 
 
+def template_syntax_problems(env: jinja2.Environment, root: Path) -> list[Problem]:
+    """Compile every template the build can use, reporting syntax errors without rendering."""
+    problems = []
+    for name in env.list_templates():
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as error:
+            problems.append(template_problem(error, root))
+    return problems
+
+
 def template_problem(error: jinja2.TemplateError, root: Path) -> Problem:
     """Locate a template error at the template file and line that caused it."""
     filename: str | None

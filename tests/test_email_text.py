@@ -106,7 +106,7 @@ def test_no_entities_or_markup_are_left(email_text: str) -> None:
     tags = r"</?(p|a|em|strong|ul|ol|li|table|tr|td|th|blockquote|br|span|div)\b"
     assert not re.search(tags, email_text)
     assert "Standards body: <draft> guidelines for R&D data" in email_text
-    assert "“R&D” data & samples" in email_text
+    assert "\"R&D\" data & samples" in email_text
 
 
 def test_tables_lists_and_quotes_keep_their_shape(email_text: str) -> None:
