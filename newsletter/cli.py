@@ -131,7 +131,11 @@ def check_command(
     newsletter, problems = _run(lambda: check(project, Options(drafts=drafts), strict), debug)
     _print_problems(problems)
     entries = sum(len(issue.entries) for issue in newsletter.issues)
-    click.echo(f"OK: {len(newsletter.issues)} issues, {entries} entries")
+    warnings = sum(problem.severity == "warning" for problem in problems)
+    click.echo(
+        f"OK: {_count(len(newsletter.issues), 'issue')}, {_count(entries, 'entry', 'entries')}"
+        + (f"; {_count(warnings, 'warning')}" if warnings else "")
+    )
 
 
 @main.command("init")
@@ -295,8 +299,9 @@ def _run(action: Callable[[], T], debug: bool) -> T:
     """Run a command's work, turning expected failures into messages and exit codes."""
     try:
         return action()
-    except AuthoringError as error:
-        raise click.UsageError(str(error)) from None
+    except AuthoringError as error:  # a refused argument (a folder not empty): exit 2, but no usage text
+        click.secho(f"error: {error}", fg="red", err=True)
+        sys.exit(2)
     except ContentError as error:
         _print_problems(error.problems)
         click.secho(summary_line(error.problems), fg="red", err=True)

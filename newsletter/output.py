@@ -24,16 +24,14 @@ _MARKER_TEXT = "This folder is written by `newsletter build` and replaced on eve
 def check_output_dir(output: Path, protected: Iterable[Path]) -> None:
     """Refuse an output folder that the build must not replace."""
     target = output.resolve()
-    forbidden = {Path("/").resolve(), Path.home().resolve()}
+    if target == Path("/").resolve() or target == Path.home().resolve():
+        raise OutputError(f"refusing to use {output} as the output folder: it is {target}, which the build "
+                          "would replace; choose a folder of its own, such as output/")
     for path in protected:
         resolved = path.resolve()
-        forbidden.add(resolved)
         if resolved == target or target in resolved.parents:
-            raise OutputError(
-                f"refusing to use {output} as the output folder: it contains {path}"
-            )
-    if target in forbidden:
-        raise OutputError(f"refusing to use {output} as the output folder")
+            raise OutputError(f"refusing to use {output} as the output folder: the build replaces it, and it "
+                              f"holds {resolved}; choose a folder of its own, such as output/")
     if target.exists() and not target.is_dir():
         raise OutputError(f"output path {output} exists and is not a folder")
     if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():
