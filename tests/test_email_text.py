@@ -90,7 +90,7 @@ def test_each_link_is_listed_once_under_its_item(email_text: str) -> None:
     assert numbers == list(range(1, len(numbers) + 1))
     for _, url in references:
         assert len(re.findall(re.escape(url) + r"(\s|$)", email_text)) == 1, url
-    start, end = email_text.index("1. CAC releases"), email_text.index("Enforcement Developments")
+    start, end = email_text.index("1. CAC releases"), email_text.index("Enforcement Developments\n===")
     item = email_text[start:end]
     assert "   [3] https://example.org/draft?lang=en&v=2\n" in item
     assert "   [5] http://www.cac.gov.cn/2021-11/14/c_1638501991577898.htm\n" in item
