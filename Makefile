@@ -26,5 +26,8 @@ lint: $(STAMP)
 golden: $(STAMP)
 	$(BIN)/python tests/golden.py --regenerate
 
+bench: $(STAMP)
+	$(BIN)/python bench/bench.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) output .pytest_cache .hypothesis .mypy_cache .ruff_cache
