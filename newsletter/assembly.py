@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from newsletter.config import read_config
@@ -52,22 +52,43 @@ class Options:
     base_url: str | None = None
 
 
+IssueResult = tuple[Issue | None, list[Problem]]
+"""A validated issue (``None`` if it has errors or is a draft left out) and its problems."""
+
+
 def assemble(raw: RawProject, options: Options) -> tuple[Newsletter | None, list[Problem]]:
     """Validate everything and build the newsletter; ``None`` if there are errors."""
-    config, problems = read_config(raw.config, options.base_url)
-    if config is None:
-        # Entries are still checked, against default settings, so one run reports all.
-        config = Config(title="", base_url="https://example.invalid/")
-    issues = []
-    for raw_issue in raw.issues:
-        issue, issue_problems = _read_issue(raw_issue, config)
-        problems.extend(issue_problems)
-        if issue is not None and (options.drafts or not issue.draft):
-            issues.append(issue)
+    config, problems = read_settings(raw.config, options)
+    return collect(config, [read_issue(issue, config, options) for issue in raw.issues], problems)
+
+
+def read_settings(doc: RawDocument, options: Options) -> tuple[Config, list[Problem]]:
+    """Validate ``newsletter.yaml``; with errors, defaults stand in so entries are still checked."""
+    config, problems = read_config(doc, options.base_url)
+    return config or Config(title="", base_url="https://example.invalid/"), problems
+
+
+def read_issue(raw: RawIssue, config: Config, options: Options) -> IssueResult:
+    """Validate one issue folder: a pure function of its files, the settings and the options."""
+    issue, problems = _read_issue(raw, config)
+    if issue is None or (issue.draft and not options.drafts):
+        return None, problems
+    return _without_draft_entries(issue, options), problems
+
+
+def collect(
+    config: Config, results: Sequence[IssueResult], problems: list[Problem]
+) -> tuple[Newsletter | None, list[Problem]]:
+    """Order the validated issues newest first; ``None`` if any problem is an error."""
+    problems = problems + [problem for _, found in results for problem in found]
     if any(p.severity == "error" for p in problems):
         return None, sorted(problems)
-    issues.sort(key=lambda issue: (issue.date, issue.id), reverse=True)
-    return Newsletter(config, tuple(_without_draft_entries(i, options) for i in issues)), sorted(problems)
+    issues = sorted(
+        (issue for issue, _ in results if issue is not None),
+        key=lambda issue: (issue.date, issue.id),
+        reverse=True,
+    )
+    return Newsletter(config, tuple(issues)), sorted(problems)
 
 
 def _without_draft_entries(issue: Issue, options: Options) -> Issue:

@@ -1,17 +1,37 @@
-"""The one pass: load files -> validate and assemble -> render -> write atomically."""
+"""The one pass: load files -> validate and assemble -> render -> write atomically.
+
+Each step reuses what earlier builds left in the build cache
+(``.newsletter-cache/`` beside ``newsletter.yaml``) when its inputs are
+unchanged: validated issues (``reading.py``), rendered output
+(``incremental.py``) and compiled templates. Deleting the cache only makes
+the next build slower.
+"""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsletter.assembly import Options, assemble
+import jinja2
+
+from newsletter.assembly import Options, collect, read_settings
+from newsletter.cache import CACHE_DIR, Cache, Fingerprints, TemplateBytecode
 from newsletter.errors import ContentError, Problem, errors_in
-from newsletter.loading import RawProject, load_project
+from newsletter.incremental import (
+    Manifest,
+    load_manifest,
+    render_changed,
+    save_manifest,
+    templates_fingerprint,
+)
+from newsletter.loading import load_yaml_file
 from newsletter.model import Newsletter
 from newsletter.output import check_output_dir, write_output
-from newsletter.render import render_all
+from newsletter.reading import Seeds, read_issues
+from newsletter.render import output_jobs, output_problems
+from newsletter.render.jobs import TemplateNames
 from newsletter.render.templates import make_environment
 
 
@@ -34,43 +54,74 @@ class Project:
         """Paths the output folder must never be, nor contain."""
         return [self.root, self.content_dir, self.config_path]
 
+    @property
+    def templates_dir(self) -> Path | None:
+        """The project's own templates, if it has any."""
+        templates = self.root / "templates"
+        return templates if templates.is_dir() else None
+
+    @property
+    def cache(self) -> Cache:
+        """The build cache beside the settings file."""
+        return Cache(self.root / CACHE_DIR)
+
 
 @dataclass
 class BuildReport:
     """What a build did, for the CLI to print."""
 
     newsletter: Newsletter
-    files: dict[str, bytes]
+    files: Mapping[str, bytes]
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
 
 
 def check(project: Project, options: Options, strict: bool = False) -> tuple[Newsletter, list[Problem]]:
-    """Validate the project without writing anything; raise ContentError on errors."""
-    raw = load_project(project.root, project.config_path, project.content_dir)
-    return _validated(raw, options, strict)
+    """Validate the project without writing any output; raise ContentError on errors."""
+    newsletter, problems, _ = _validated(project, options, strict)
+    return newsletter, problems
 
 
 def build(project: Project, options: Options, strict: bool = False) -> BuildReport:
     """Validate, render and write the whole site; nothing is written if anything fails."""
     started = time.perf_counter()
     check_output_dir(project.output_dir, project.protected)
-    raw = load_project(project.root, project.config_path, project.content_dir)
-    newsletter, problems = _validated(raw, options, strict)
-    files, render_problems = render_all(newsletter, make_environment(raw.templates_dir))
-    problems = _strict(problems + render_problems, strict)
+    newsletter, problems, seeds = _validated(project, options, strict)
+    env = _environment(project)
+    previous = load_manifest(project.cache, project.output_dir)
+    files, made = render_changed(
+        output_jobs(newsletter, env, TemplateNames(env, project.cache)),
+        env,
+        Fingerprints(seeds),
+        templates_fingerprint(project.templates_dir),
+        project.output_dir,
+        previous,
+    )
+    problems = _strict(problems + output_problems(newsletter, files), strict)
     if errors_in(problems):
         raise ContentError(problems)
-    write_output(files, project.output_dir, project.protected)
+    states = write_output(files, project.output_dir, project.protected, previous.files)
+    save_manifest(project.cache, project.output_dir, Manifest(states, made))
     return BuildReport(newsletter, files, sorted(problems), time.perf_counter() - started)
 
 
-def _validated(raw: RawProject, options: Options, strict: bool) -> tuple[Newsletter, list[Problem]]:
-    newsletter, problems = assemble(raw, options)
+def _validated(
+    project: Project, options: Options, strict: bool
+) -> tuple[Newsletter, list[Problem], Seeds]:
+    config, problems = read_settings(load_yaml_file(project.config_path, project.root), options)
+    results, seeds = read_issues(project.root, project.content_dir, config, options, project.cache)
+    newsletter, problems = collect(config, results, problems)
     problems = _strict(problems, strict)
     if newsletter is None or errors_in(problems):
         raise ContentError(problems)
-    return newsletter, problems
+    return newsletter, problems, seeds
+
+
+def _environment(project: Project) -> jinja2.Environment:
+    """The template environment, keeping compiled templates in the build cache."""
+    env = make_environment(project.templates_dir)
+    env.bytecode_cache = TemplateBytecode(project.cache)
+    return env
 
 
 def _strict(problems: list[Problem], strict: bool) -> list[Problem]:

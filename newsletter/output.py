@@ -5,6 +5,14 @@ are written into a temporary folder beside the output, which replaces the
 old folder only once every file is on disk. The tool only ever replaces a
 folder it created itself, recognised by a marker file; it refuses folders
 it does not own and places it must never delete.
+
+Rebuilds write only what changed. A file whose bytes are those already in
+the output is hard-linked into the new folder instead of written again, so
+it keeps its inode and modification time (deploy tools that compare times
+and sizes skip it), and when nothing changed at all the folder is left as it
+is. What the last build wrote is recorded as a :class:`FileState` per file;
+an existing file is reused only while it is still exactly as recorded, so a
+file edited by hand in the output is replaced.
 """
 
 from __future__ import annotations
@@ -12,13 +20,60 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from newsletter.errors import OutputError
 
 MARKER = ".newsletter-output"
 _MARKER_TEXT = "This folder is written by `newsletter build` and replaced on every build.\n"
+
+
+@dataclass(frozen=True)
+class FileState:
+    """A file as a build left it: enough to tell whether anyone has touched it since."""
+
+    size: int
+    mtime_ns: int
+    inode: int
+
+    @classmethod
+    def of(cls, path: Path) -> FileState:
+        """The current state of the file at ``path``."""
+        found = path.stat()
+        return cls(found.st_size, found.st_mtime_ns, found.st_ino)
+
+    def matches(self, path: Path) -> bool:
+        """Whether the file at ``path`` is still exactly as recorded."""
+        try:
+            return FileState.of(path) == self
+        except OSError:
+            return False
+
+
+class OutputFiles(Mapping[str, bytes]):
+    """A build's files: newly rendered bytes, and files kept as they are in the output folder."""
+
+    def __init__(self, output: Path, new: dict[str, bytes], kept: dict[str, FileState]):
+        """``kept`` files are read from ``output`` only when asked for."""
+        self.output = output
+        self.new = new
+        self.kept = kept
+
+    def __getitem__(self, path: str) -> bytes:
+        if path in self.new:
+            return self.new[path]
+        if path in self.kept:
+            return (self.output / path).read_bytes()
+        raise KeyError(path)
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.new
+        yield from (path for path in self.kept if path not in self.new)
+
+    def __len__(self) -> int:
+        return len(self.new.keys() | self.kept.keys())
 
 
 def check_output_dir(output: Path, protected: Iterable[Path]) -> None:
@@ -43,22 +98,118 @@ def check_output_dir(output: Path, protected: Iterable[Path]) -> None:
         )
 
 
-def write_output(files: Mapping[str, bytes], output: Path, protected: Iterable[Path] = ()) -> None:
-    """Write ``files`` (site path -> bytes) as the new content of ``output``, atomically."""
+def write_output(
+    files: Mapping[str, bytes],
+    output: Path,
+    protected: Iterable[Path] = (),
+    previous: Mapping[str, FileState] | None = None,
+) -> dict[str, FileState]:
+    """Make ``files`` (site path -> bytes) the whole content of ``output``, atomically.
+
+    ``previous`` is what the last build recorded of ``output``; files still
+    as recorded there are reused when their bytes are unchanged. Returns the
+    state of every file now in ``output``, to pass as ``previous`` next time.
+    """
     check_output_dir(output, protected)
+    reusable = _reusable(files, output, previous or {})
+    if _already_there(files, reusable, output):
+        return reusable
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
     try:
         staging.chmod(0o755)
-        for relative, data in sorted(files.items()):
-            destination = staging / relative
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            destination.write_bytes(data)
-        (staging / MARKER).write_text(_MARKER_TEXT)
+        states = _stage(files, reusable, output, staging)
+        _mark(staging, output)
         _swap_into_place(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    return states
+
+
+def _reusable(
+    files: Mapping[str, bytes], output: Path, previous: Mapping[str, FileState]
+) -> dict[str, FileState]:
+    """Files of ``output`` that already hold the bytes wanted, untouched since recorded."""
+    kept = files.kept if isinstance(files, OutputFiles) else {}
+    reusable = {}
+    for relative in files:
+        state = kept.get(relative) or previous.get(relative)
+        if state is None or not state.matches(output / relative):
+            continue
+        if relative in kept or _same_bytes(output / relative, state, files[relative]):
+            reusable[relative] = state
+    return reusable
+
+
+def _same_bytes(path: Path, state: FileState, data: bytes) -> bool:
+    return state.size == len(data) and path.read_bytes() == data
+
+
+def _already_there(
+    files: Mapping[str, bytes], reusable: Mapping[str, FileState], output: Path
+) -> bool:
+    """Whether ``output`` holds exactly ``files``, unchanged, and nothing else."""
+    return (
+        len(reusable) == len(files)
+        and (output / MARKER).is_file()
+        and _listing(output) == _expected_listing(files)
+    )
+
+
+def _listing(folder: Path) -> set[str]:
+    """Every file and folder under ``folder`` as a relative path, the marker aside."""
+    found: set[str] = set()
+    for parent, folders, names in os.walk(folder):
+        relative = Path(parent).relative_to(folder).as_posix()
+        prefix = "" if relative == "." else relative + "/"
+        found.update(prefix + name for name in folders + names)
+    found.discard(MARKER)
+    return found
+
+
+def _expected_listing(files: Iterable[str]) -> set[str]:
+    expected: set[str] = set()
+    for relative in files:
+        expected.add(relative)
+        expected.update(parent.as_posix() for parent in Path(relative).parents[:-1])
+    return expected
+
+
+def _stage(
+    files: Mapping[str, bytes], reusable: Mapping[str, FileState], output: Path, staging: Path
+) -> dict[str, FileState]:
+    """Fill ``staging`` with ``files``, linking the reusable ones from ``output``."""
+    states = {}
+    made: set[Path] = set()
+    for relative in sorted(files):
+        destination = staging / relative
+        if destination.parent not in made:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            made.add(destination.parent)
+        if relative in reusable and _link(output / relative, destination):
+            states[relative] = reusable[relative]
+        else:
+            destination.write_bytes(files[relative])
+            states[relative] = FileState.of(destination)
+    return states
+
+
+def _mark(staging: Path, output: Path) -> None:
+    """Add the marker file, reusing the current one when it says the same."""
+    current = output / MARKER
+    unchanged = current.is_file() and current.read_text() == _MARKER_TEXT
+    if not (unchanged and _link(current, staging / MARKER)):
+        (staging / MARKER).write_text(_MARKER_TEXT)
+
+
+def _link(source: Path, destination: Path) -> bool:
+    """Hard-link ``source`` as ``destination``; ``False`` where the file system cannot."""
+    try:
+        os.link(source, destination)
+    except OSError:
+        return False
+    return True
 
 
 def _swap_into_place(staging: Path, output: Path) -> None:

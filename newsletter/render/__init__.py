@@ -1,6 +1,17 @@
-"""Renderers: one module per output kind, each returning ``{site path: bytes}``."""
+"""Renderers: one module per output kind, each returning ``{site path: bytes}``.
+
+For rebuilds, every kind is also split into jobs (see ``jobs.py``) that are
+given only what their files depend on, so an edit re-renders only the files
+that show it. A kind whose files for one issue depend on that issue alone
+belongs in ``PER_ISSUE``; a kind whose files may show any issue belongs in
+``WHOLE_ARCHIVE`` (it is re-rendered whenever anything changes). Pages of
+the web edition are jobs of their own (``site_jobs``).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import cast
 
 import jinja2
 
@@ -8,13 +19,40 @@ from newsletter.errors import Problem
 from newsletter.model import Newsletter
 from newsletter.render.email import render_email, size_problems
 from newsletter.render.feeds import render_feeds
-from newsletter.render.site import render_site
+from newsletter.render.jobs import Files, Job, TemplateNames
+from newsletter.render.site import site_jobs
+
+Renderer = Callable[[Newsletter, jinja2.Environment], Files]
+
+PER_ISSUE: tuple[Renderer, ...] = (render_email,)
+"""Kinds rendered once per issue, from a newsletter holding only that issue."""
+
+WHOLE_ARCHIVE: tuple[Renderer, ...] = (render_feeds,)
+"""Kinds rendered from the whole newsletter."""
 
 
-def render_all(newsletter: Newsletter, env: jinja2.Environment) -> tuple[dict[str, bytes], list[Problem]]:
-    """Render every output kind; also return problems found in the rendered output."""
-    files: dict[str, bytes] = {}
-    files.update(render_site(newsletter, env))
-    files.update(render_email(newsletter, env))
-    files.update(render_feeds(newsletter, env))
-    return files, size_problems(newsletter, files)
+def output_jobs(
+    newsletter: Newsletter, env: jinja2.Environment, names: TemplateNames | None = None
+) -> list[Job]:
+    """Every output file of a build, as jobs that each see only what they depend on."""
+    jobs = site_jobs(newsletter, env, names)
+    jobs += [
+        Job(render, (Newsletter(newsletter.config, (issue,)),))
+        for render in PER_ISSUE
+        for issue in newsletter.issues
+    ]
+    jobs += [Job(render, (newsletter,)) for render in WHOLE_ARCHIVE]
+    return jobs
+
+
+def output_problems(newsletter: Newsletter, files: Mapping[str, bytes]) -> list[Problem]:
+    """Problems found in the rendered output (only read from ``files``)."""
+    return size_problems(newsletter, cast(Files, files))
+
+
+def render_all(newsletter: Newsletter, env: jinja2.Environment) -> tuple[Files, list[Problem]]:
+    """Render every output kind in this process; also return problems found in the output."""
+    files: Files = {}
+    for job in output_jobs(newsletter, env):
+        files.update(job.run(env))
+    return files, output_problems(newsletter, files)

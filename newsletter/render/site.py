@@ -9,8 +9,7 @@ from typing import Any
 import jinja2
 
 from newsletter.model import Newsletter
-
-Files = dict[str, bytes]
+from newsletter.render.jobs import Files, Job, TemplateNames
 
 
 @dataclass(frozen=True)
@@ -29,9 +28,39 @@ class Page:
 
 def render_site(newsletter: Newsletter, env: jinja2.Environment) -> Files:
     """Render every page of the web edition and the stylesheet."""
-    files = {page.path: render_page(page, newsletter, env) for page in site_pages(newsletter)}
-    files["style.css"] = env.get_template("style.css").render().encode()
+    files: Files = {}
+    for job in site_jobs(newsletter, env):
+        files.update(job.run(env))
     return files
+
+
+def site_jobs(
+    newsletter: Newsletter, env: jinja2.Environment, names: TemplateNames | None = None
+) -> list[Job]:
+    """A job per page, given the archive only if its templates read ``issues``; the stylesheet."""
+    names = names or TemplateNames(env)
+    jobs = [
+        Job(_page_file, (page, _as_seen(page, newsletter, names)))
+        for page in site_pages(newsletter)
+    ]
+    jobs.append(Job(_stylesheet, ()))
+    return jobs
+
+
+def _as_seen(page: Page, newsletter: Newsletter, names: TemplateNames) -> Newsletter:
+    """The newsletter as ``page`` can see it: without the archive if it never reads ``issues``."""
+    used = names.used_by(page.template)
+    if used is None or "issues" in used:
+        return newsletter
+    return Newsletter(newsletter.config, ())
+
+
+def _page_file(page: Page, newsletter: Newsletter, env: jinja2.Environment) -> Files:
+    return {page.path: render_page(page, newsletter, env)}
+
+
+def _stylesheet(env: jinja2.Environment) -> Files:
+    return {"style.css": env.get_template("style.css").render().encode()}
 
 
 def site_pages(newsletter: Newsletter) -> Iterator[Page]:

@@ -1,0 +1,108 @@
+"""Read and validate every issue folder, reusing cached results for folders that did not change.
+
+An issue is a pure function of the bytes of its folder's files, the
+settings, the command-line options and the tool itself (see
+:func:`newsletter.assembly.read_issue`), so the digest of all of these is a
+key under which the validated issue, Markdown already rendered, can be
+stored and found again. Folders whose key is not in the cache are parsed,
+validated and rendered, across all cores when there are many of them.
+
+The same digests identify the values for the renderers: an issue's key
+stands for the whole issue, and an entry is determined by its own file, so
+both are handed to the fingerprinting of output jobs as *seeds*, which
+spares hashing the values again.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsletter.assembly import IssueResult, Options, read_issue
+from newsletter.cache import Cache, digest, tool_fingerprint
+from newsletter.errors import Problem
+from newsletter.loading import _issue_folders, load_issue_folder
+from newsletter.model import Config, Issue
+from newsletter.parallel import run_all
+
+ESTIMATED_MS_PER_FILE = 3.0
+"""Parsing, validating and rendering one entry file, roughly, on one core."""
+
+
+@dataclass(frozen=True)
+class IssueFolder:
+    """An issue folder and the digest of each file directly in it."""
+
+    path: Path
+    files: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def scan(cls, path: Path) -> IssueFolder:
+        """Digest every file in ``path``: a superset of what loading reads, so nothing is missed."""
+        files = []
+        with os.scandir(path) as found:
+            for item in sorted(found, key=lambda item: item.name):
+                if item.is_file():
+                    with open(item.path, "rb") as file:
+                        files.append((item.name, digest(file.read())))
+        return cls(path, tuple(files))
+
+    def key(self, base: str) -> str:
+        """The cache key of this folder's issue under the settings digest ``base``."""
+        parts = (part for pair in self.files for part in pair)
+        return digest(base, str(self.path.resolve()), *parts)
+
+
+@dataclass(frozen=True)
+class _CachedIssue:
+    issue: Issue | None
+    problems: list[Problem]
+
+
+Seeds = list[tuple[object, str]]
+"""Assembled values paired with fingerprints known from the files they came from."""
+
+
+def read_issues(
+    root: Path, content_dir: Path, config: Config, options: Options, cache: Cache
+) -> tuple[list[IssueResult], Seeds]:
+    """Validate every issue folder under ``content_dir``, from the cache where possible."""
+    folders = [IssueFolder.scan(path) for path in _issue_folders(content_dir)]
+    # Paths in problems are relative to the root, so the root is part of every key.
+    base = digest(tool_fingerprint(), str(root.resolve()), repr(config), repr(options))
+    keys = [folder.key(base) for folder in folders]
+    cached = [cache.get("issues", key, _CachedIssue) for key in keys]
+    missing = [index for index, found in enumerate(cached) if found is None]
+
+    def compute(position: int) -> _CachedIssue:
+        index = missing[position]
+        folder = folders[index]
+        issue, problems = read_issue(load_issue_folder(folder.path, root), config, options)
+        result = _CachedIssue(issue, problems)
+        # A file edited while it was read must not be stored under the older bytes' key.
+        if IssueFolder.scan(folder.path) == folder:
+            cache.put("issues", keys[index], result)
+        return result
+
+    estimate = ESTIMATED_MS_PER_FILE * sum(len(folders[index].files) for index in missing)
+    for index, result in zip(missing, run_all(compute, len(missing), estimate), strict=True):
+        cached[index] = result
+    results: list[IssueResult] = []
+    seeds: Seeds = []
+    for folder, key, found in zip(folders, keys, cached, strict=True):
+        assert found is not None
+        results.append((found.issue, found.problems))
+        if found.issue is not None:
+            seeds += _seeds(found.issue, key, base, folder)
+    return results, seeds
+
+
+def _seeds(issue: Issue, key: str, base: str, folder: IssueFolder) -> Seeds:
+    """An issue is identified by its folder's key; an entry by its own file alone."""
+    files = dict(folder.files)
+    seeds: Seeds = [(issue, key)]
+    for entry in issue.entries:
+        name = entry.source_path.rsplit("/", 1)[-1]
+        seeds.append((entry, digest(base, entry.source_path, files[name])))
+    return seeds

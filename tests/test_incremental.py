@@ -1,0 +1,211 @@
+"""Rebuilds reuse earlier work, and always end with exactly what a cold build writes."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from newsletter import parallel
+from newsletter.cache import CACHE_DIR
+from tests.conftest import MakeSite, run
+
+
+def entry(
+    title: str,
+    section: str = "regulatory",
+    date: str = "2022-05-10",
+    extra: str = "",
+    body: str = "The body of the development.",
+) -> str:
+    """An entry file with front matter."""
+    front = f"title: {title}\nsection: {section}\ndate: {date}\nauthority: CAC\n{extra}"
+    return f"---\n{front}---\n{body}\n"
+
+
+ARCHIVE: dict[str, str | bytes | None] = {
+    "content/2022-03/issue.yaml": "date: 2022-03-15\nsummary: March.\nintro: The *March* issue.\n",
+    "content/2022-03/march-rules.md": entry("March rules", date="2022-03-02", extra="tags: [x]\n"),
+    "content/2022-03/march-fine.md": entry("March fine", "enforcement", "2022-03-04"),
+    "content/2022-04/issue.yaml": "date: 2022-04-15\nsummary: April.\n",
+    "content/2022-04/april-view.md": entry(
+        "April view", "views", "2022-04-01", "url: https://insights.example.org/april\n"
+    ),
+    "content/2022-04/april-standard.md": entry(
+        "April standard", date="2022-04-08", extra="highlight: A *key* standard.\n",
+        body="- first point\n- second point with [a link](https://example.org/a)\n",
+    ),
+    "content/2022-05/rules-may.md": entry("May rules", extra="tags: [data, apps]\n"),
+}
+
+LISTING_TEMPLATE = """\
+{% extends "default/issue.html" %}
+{% block footer %}
+<p>Other issues: {% for other in issues %}{{ other.title }}; {% endfor %}</p>
+{% endblock %}
+"""
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` with its bytes."""
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*")) if path.is_file()
+    }
+
+
+def cold_build(root: Path, scratch: Path) -> dict[str, bytes]:
+    """Build a copy of the project with no output and no cache; return its output."""
+    copy = scratch / "cold"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("output", CACHE_DIR))
+    result = run("build", "-q", cwd=copy)
+    assert result.exit_code == 0, result.output
+    return tree(copy / "output")
+
+
+def rebuild(root: Path) -> dict[str, bytes]:
+    """Build the project where it is, with the output and cache of earlier builds."""
+    result = run("build", "-q", cwd=root)
+    assert result.exit_code == 0, result.output
+    return tree(root / "output")
+
+
+def write(root: Path, relative: str, text: str) -> None:
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def replace_in(root: Path, relative: str, old: str, new: str) -> None:
+    path = root / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+EDITS: list[tuple[str, Callable[[Path], None]]] = [
+    ("nothing", lambda root: None),
+    ("change a body", lambda root: replace_in(
+        root, "content/2022-03/march-fine.md", "The body", "The *revised* body")),
+    ("rename an entry", lambda root: (root / "content/2022-05/rules-may.md").rename(
+        root / "content/2022-05/may-rules.md")),
+    ("move an entry to another issue", lambda root: (
+        root / "content/2022-03/march-rules.md").rename(root / "content/2022-04/march-rules.md")),
+    ("delete an entry", lambda root: (root / "content/2022-03/march-fine.md").unlink()),
+    ("change a tag", lambda root: replace_in(
+        root, "content/2022-05/may-rules.md", "data", "privacy")),
+    ("change a highlight", lambda root: replace_in(
+        root, "content/2022-04/april-standard.md", "A *key*", "An **essential**")),
+    ("add an issue", lambda root: (
+        write(root, "content/2022-06/issue.yaml", "date: 2022-06-15\n"),
+        write(root, "content/2022-06/june-rules.md", entry("June rules", date="2022-06-01")),
+    )),
+    ("add a template that lists every issue", lambda root: write(
+        root, "templates/issue.html", LISTING_TEMPLATE)),
+    ("retitle another issue", lambda root: write(
+        root, "content/2022-03/issue.yaml", "date: 2022-03-15\ntitle: Spring special\n")),
+    ("change the template", lambda root: replace_in(
+        root, "templates/issue.html", "Other issues", "More issues")),
+    ("remove the template", lambda root: (root / "templates/issue.html").unlink()),
+    ("change the config", lambda root: replace_in(
+        root, "newsletter.yaml", "title: Test Newsletter", "title: Renamed Newsletter")),
+    ("change the base URL", lambda root: replace_in(
+        root, "newsletter.yaml", "https://news.example.org/", "https://letters.example.net/")),
+    ("make an issue a draft", lambda root: write(
+        root, "content/2022-06/issue.yaml", "date: 2022-06-15\ndraft: true\n")),
+    ("add a stray file to an issue folder", lambda root: write(
+        root, "content/2022-04/notes.txt", "not content")),
+]
+
+
+def test_every_rebuild_equals_a_cold_build(make_site: MakeSite, tmp_path: Path) -> None:
+    root = make_site(ARCHIVE)
+    rebuild(root)
+    for name, edit in EDITS:
+        edit(root)
+        assert rebuild(root) == cold_build(root, tmp_path), f"after: {name}"
+
+
+def test_a_page_whose_templates_read_issues_is_given_them(make_site: MakeSite) -> None:
+    root = make_site({**ARCHIVE, "templates/issue.html": LISTING_TEMPLATE})
+    page = rebuild(root)["issues/2022-04/index.html"].decode()
+    listing = page[page.index("Other issues:"):].split("</p>")[0]
+    assert all(f"{month} 2022;" in listing for month in ("March", "April", "May"))
+
+
+def test_parallel_build_equals_a_build_in_one_process(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_site(ARCHIVE)
+    sequential = cold_build(root, tmp_path)
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_MS", 0)
+    monkeypatch.setattr(parallel, "worker_count", lambda: 2)
+    assert rebuild(root) == sequential
+
+
+def test_rebuild_writes_only_the_files_that_changed(make_site: MakeSite) -> None:
+    root = make_site(ARCHIVE)
+    rebuild(root)
+    before = {path: (root / "output" / path).stat().st_ino for path in tree(root / "output")}
+    replace_in(root, "content/2022-03/march-fine.md", "The body", "A new body")
+    rebuild(root)
+    after = {path: (root / "output" / path).stat().st_ino for path in tree(root / "output")}
+    rewritten = {path for path in after if after[path] != before[path]}
+    # The home page and the feed show only the newest issue in full; March is older.
+    assert rewritten == {
+        "issues/2022-03/index.html", "issues/2022-03/email.html",
+        "issues/2022-03/email.txt", "issues/2022-03/email.eml", "feed.xml",
+    }
+
+
+def test_nothing_changed_leaves_the_output_folder_alone(make_site: MakeSite) -> None:
+    root = make_site(ARCHIVE)
+    rebuild(root)
+    folder = (root / "output").stat().st_ino
+    rebuild(root)
+    assert (root / "output").stat().st_ino == folder
+
+
+def test_a_file_edited_in_the_output_is_restored(make_site: MakeSite) -> None:
+    root = make_site(ARCHIVE)
+    built = rebuild(root)
+    (root / "output/issues/2022-04/index.html").write_text("edited by hand")
+    (root / "output/extra.html").write_text("dropped in by hand")
+    assert rebuild(root) == built
+
+
+def test_deleting_the_cache_only_costs_time(make_site: MakeSite) -> None:
+    root = make_site(ARCHIVE)
+    built = rebuild(root)
+    shutil.rmtree(root / CACHE_DIR)
+    assert rebuild(root) == built
+
+
+def test_corrupt_cache_files_are_ignored(make_site: MakeSite, tmp_path: Path) -> None:
+    root = make_site(ARCHIVE)
+    rebuild(root)
+    cached = sorted(path for path in (root / CACHE_DIR).rglob("*") if path.is_file())
+    assert cached
+    for number, path in enumerate(cached):
+        data = path.read_bytes()
+        damaged = [data[: len(data) // 2], data[:-1] + bytes([data[-1] ^ 1]), b"", b"\x00" * 64]
+        path.write_bytes(damaged[number % len(damaged)])
+    replace_in(root, "content/2022-04/april-standard.md", "first point", "first, revised point")
+    assert rebuild(root) == cold_build(root, tmp_path)
+
+
+def test_a_cache_file_for_another_key_is_ignored(make_site: MakeSite, tmp_path: Path) -> None:
+    root = make_site(ARCHIVE)
+    rebuild(root)
+    issues = sorted((root / CACHE_DIR / "issues").rglob("*"))
+    files = [path for path in issues if path.is_file()]
+    assert len(files) == 3
+    # Every issue's cache file now holds another issue: intact, but for the wrong key.
+    contents = [path.read_bytes() for path in files]
+    for path, data in zip(files, contents[1:] + contents[:1], strict=True):
+        path.write_bytes(data)
+    (root / "output").rename(root / "output-before")
+    assert rebuild(root) == cold_build(root, tmp_path)
