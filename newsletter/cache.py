@@ -17,14 +17,15 @@ of the wrong kind is treated as missing and recomputed.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
+import importlib.util
 import os
 import pickle
 import platform
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -36,8 +37,8 @@ from newsletter import __version__
 CACHE_DIR = ".newsletter-cache"
 _MAGIC = b"newsletter-cache 1\n"
 _CHECKSUM_BYTES = 32
-_LIBRARIES = ("markdown", "nh3", "jinja2", "pyyaml", "css-inline", "feedgen", "lxml")
-"""Libraries whose version can change the bytes of the output."""
+_LIBRARIES = ("markdown", "nh3", "jinja2", "yaml", "css_inline", "feedgen", "lxml", "markupsafe")
+"""Libraries whose code can change the bytes of the output."""
 
 T = TypeVar("T")
 
@@ -52,6 +53,18 @@ def digest(*parts: str | bytes) -> str:
     return hasher.hexdigest()
 
 
+def file_digest(path: str) -> str:
+    """A hex digest of a file's bytes, read with plain system calls (thousands per build)."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        hasher = hashlib.blake2b(digest_size=20)
+        while chunk := os.read(descriptor, 1 << 20):
+            hasher.update(chunk)
+    finally:
+        os.close(descriptor)
+    return hasher.hexdigest()
+
+
 @lru_cache(maxsize=1)
 def tool_fingerprint() -> str:
     """Identify this exact tool: version, Python, library versions and every packaged file."""
@@ -61,17 +74,22 @@ def tool_fingerprint() -> str:
         if path.is_file() and path.suffix != ".pyc" and "__pycache__" not in path.parts
     )
     parts: list[str | bytes] = [__version__, platform.python_version()]
-    parts += [f"{name} {_installed_version(name)}" for name in _LIBRARIES]
+    parts += [_installed(name) for name in _LIBRARIES]
     for path in files:
         parts += [path.relative_to(package).as_posix(), path.read_bytes()]
     return digest(*parts)
 
 
-def _installed_version(name: str) -> str:
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return "absent"
+def _installed(module: str) -> str:
+    """Where a library is installed and when its entry file was written, without importing it.
+
+    Installing another version rewrites the file, so this changes with the version.
+    """
+    spec = importlib.util.find_spec(module)
+    if spec is None or spec.origin is None:
+        return f"{module} absent"
+    found = os.stat(spec.origin)
+    return f"{module} {spec.origin} {found.st_size} {found.st_mtime_ns}"
 
 
 class Cache:
@@ -95,6 +113,34 @@ class Cache:
         except OSError:
             return None
         return _decode(data, key, expected)
+
+    def get_many(self, kind: str, keys: Iterable[str], expected: type[T]) -> list[T | None]:
+        """``get`` for each of ``keys``."""
+        # Unpickling creates many objects at once, which sets off the cycle collector again
+        # and again for nothing: cached values hold no cycles and live as long as the build.
+        # So the collector is paused, then told to leave what was loaded alone for good.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return [self.get(kind, key, expected) for key in keys]
+        finally:
+            gc.freeze()
+            if collecting:
+                gc.enable()
+
+    def prune(self, kind: str, keep: Collection[str]) -> None:
+        """Delete values of ``kind`` not under ``keep`` once they outnumber those kept.
+
+        Other settings (drafts, a preview URL) use other keys, so values are
+        only dropped when stale ones have piled up, not after every build.
+        """
+        if self.folder is None:
+            return
+        stored = [path for path in (self.folder / kind).glob("*/*") if path.name[0] != "."]
+        if len(stored) > 2 * len(keep):
+            for path in stored:
+                if path.name not in keep:
+                    path.unlink(missing_ok=True)
 
     def put(self, kind: str, key: str, value: Any) -> None:
         """Store ``value`` under ``key``; a cache that cannot be written is only slower."""

@@ -12,6 +12,7 @@ when there are many (a cold build), in this process otherwise.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,4 +93,4 @@ def render_changed(
 
 def _intact(paths: tuple[str, ...], previous: Manifest, output: Path) -> bool:
     files = previous.files
-    return all(path in files and files[path].matches(output / path) for path in paths)
+    return all(path in files and files[path].matches(os.path.join(output, path)) for path in paths)

@@ -11,10 +11,13 @@ the email and in the feeds.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
-import markdown
 import nh3
+
+if TYPE_CHECKING:
+    import markdown
 
 _EXTENSIONS = ["extra", "sane_lists", "smarty"]
 
@@ -35,6 +38,9 @@ _DROP_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "noscript"
 
 @lru_cache(maxsize=1)
 def _converter() -> markdown.Markdown:
+    # Imported on first use: a rebuild that finds every issue in the cache never needs it.
+    import markdown
+
     return markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
 
 

@@ -17,8 +17,10 @@ file edited by hand in the output is replaced.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -39,12 +41,12 @@ class FileState:
     inode: int
 
     @classmethod
-    def of(cls, path: Path) -> FileState:
+    def of(cls, path: str | Path) -> FileState:
         """The current state of the file at ``path``."""
-        found = path.stat()
+        found = os.stat(path)
         return cls(found.st_size, found.st_mtime_ns, found.st_ino)
 
-    def matches(self, path: Path) -> bool:
+    def matches(self, path: str | Path) -> bool:
         """Whether the file at ``path`` is still exactly as recorded."""
         try:
             return FileState.of(path) == self
@@ -115,16 +117,34 @@ def write_output(
     if _already_there(files, reusable, output):
         return reusable
     output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+    staging = _staging_folder(output)
     try:
-        staging.chmod(0o755)
         states = _stage(files, reusable, output, staging)
         _mark(staging, output)
-        _swap_into_place(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    _swap_into_place(staging, output)
     return states
+
+
+def previous_output(output: Path) -> Path:
+    """Where the output replaced by the last build is kept, to be updated into the next one.
+
+    Updating it touches only what changed, where filling a new folder would
+    link every file and deleting the old one would unlink every file again.
+    """
+    return output.parent / f".{output.name}.previous"
+
+
+def _staging_folder(output: Path) -> Path:
+    """The previous output if it is ours to reuse, else a new empty folder."""
+    spare = previous_output(output)
+    if spare.is_dir() and not spare.is_symlink() and (spare / MARKER).is_file():
+        return spare
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+    staging.chmod(0o755)
+    return staging
 
 
 def _reusable(
@@ -135,15 +155,19 @@ def _reusable(
     reusable = {}
     for relative in files:
         state = kept.get(relative) or previous.get(relative)
-        if state is None or not state.matches(output / relative):
+        path = os.path.join(output, relative)
+        if state is None or not state.matches(path):
             continue
-        if relative in kept or _same_bytes(output / relative, state, files[relative]):
+        if relative in kept or _same_bytes(path, state, files[relative]):
             reusable[relative] = state
     return reusable
 
 
-def _same_bytes(path: Path, state: FileState, data: bytes) -> bool:
-    return state.size == len(data) and path.read_bytes() == data
+def _same_bytes(path: str, state: FileState, data: bytes) -> bool:
+    if state.size != len(data):
+        return False
+    with open(path, "rb") as file:
+        return file.read() == data
 
 
 def _already_there(
@@ -159,12 +183,18 @@ def _already_there(
 
 def _listing(folder: Path) -> set[str]:
     """Every file and folder under ``folder`` as a relative path, the marker aside."""
-    found: set[str] = set()
+    return set(_entries(folder))
+
+
+def _entries(folder: Path) -> dict[str, bool]:
+    """Every file and folder under ``folder`` (relative path -> is a folder), the marker aside."""
+    found: dict[str, bool] = {}
     for parent, folders, names in os.walk(folder):
-        relative = Path(parent).relative_to(folder).as_posix()
+        relative = os.path.relpath(parent, folder)
         prefix = "" if relative == "." else relative + "/"
-        found.update(prefix + name for name in folders + names)
-    found.discard(MARKER)
+        found.update((prefix + name, True) for name in folders)
+        found.update((prefix + name, False) for name in names)
+    found.pop(MARKER, None)
     return found
 
 
@@ -172,38 +202,75 @@ def _expected_listing(files: Iterable[str]) -> set[str]:
     expected: set[str] = set()
     for relative in files:
         expected.add(relative)
-        expected.update(parent.as_posix() for parent in Path(relative).parents[:-1])
+        while "/" in relative:
+            relative = relative.rsplit("/", 1)[0]
+            expected.add(relative)
     return expected
 
 
 def _stage(
     files: Mapping[str, bytes], reusable: Mapping[str, FileState], output: Path, staging: Path
 ) -> dict[str, FileState]:
-    """Fill ``staging`` with ``files``, linking the reusable ones from ``output``."""
+    """Make ``staging`` hold exactly ``files``, linking the reusable ones from ``output``."""
+    _remove_unwanted(staging, set(files), _expected_listing(files) - set(files))
     states = {}
-    made: set[Path] = set()
+    made: set[str] = set()
     for relative in sorted(files):
-        destination = staging / relative
-        if destination.parent not in made:
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            made.add(destination.parent)
-        if relative in reusable and _link(output / relative, destination):
-            states[relative] = reusable[relative]
+        destination = os.path.join(staging, relative)
+        folder = os.path.dirname(destination)
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        state = reusable.get(relative)
+        if state is not None and _is_same_file(destination, state):
+            states[relative] = state
+            continue
+        # A staged file may be a link to a file of the live output: replace it, never write into it.
+        _unlink(destination)
+        if state is not None and _link(os.path.join(output, relative), destination):
+            states[relative] = state
         else:
-            destination.write_bytes(files[relative])
+            with open(destination, "wb") as file:
+                file.write(files[relative])
             states[relative] = FileState.of(destination)
     return states
 
 
+def _remove_unwanted(staging: Path, files: set[str], folders: set[str]) -> None:
+    """Delete what ``staging`` holds beyond ``files`` and ``folders``, deepest first."""
+    for relative, is_folder in sorted(_entries(staging).items(), reverse=True):
+        path = os.path.join(staging, relative)
+        if is_folder and relative not in folders:
+            shutil.rmtree(path)
+        elif not is_folder and relative not in files:
+            os.unlink(path)
+
+
+def _is_same_file(path: str, state: FileState) -> bool:
+    try:
+        found = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(found.st_mode) and found.st_ino == state.inode
+
+
+def _unlink(path: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+
+
 def _mark(staging: Path, output: Path) -> None:
     """Add the marker file, reusing the current one when it says the same."""
-    current = output / MARKER
+    current, marker = output / MARKER, staging / MARKER
     unchanged = current.is_file() and current.read_text() == _MARKER_TEXT
-    if not (unchanged and _link(current, staging / MARKER)):
-        (staging / MARKER).write_text(_MARKER_TEXT)
+    if unchanged and marker.exists() and os.path.samefile(current, marker):
+        return
+    _unlink(str(marker))
+    if not (unchanged and _link(current, marker)):
+        marker.write_text(_MARKER_TEXT)
 
 
-def _link(source: Path, destination: Path) -> bool:
+def _link(source: str | Path, destination: str | Path) -> bool:
     """Hard-link ``source`` as ``destination``; ``False`` where the file system cannot."""
     try:
         os.link(source, destination)
@@ -213,15 +280,22 @@ def _link(source: Path, destination: Path) -> bool:
 
 
 def _swap_into_place(staging: Path, output: Path) -> None:
+    """Put ``staging`` where ``output`` is; the replaced output is kept as the previous one."""
     if not output.exists():
         os.replace(staging, output)
         return
-    retired = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
-    os.replace(output, retired / "site")
+    spare = previous_output(output)
+    holder = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
+    os.replace(output, holder / "site")
     try:
         os.replace(staging, output)
     except BaseException:
-        os.replace(retired / "site", output)
+        os.replace(holder / "site", output)
+        shutil.rmtree(holder, ignore_errors=True)
         raise
-    finally:
-        shutil.rmtree(retired, ignore_errors=True)
+    try:
+        if not spare.exists():  # free unless a folder we do not own has the name
+            os.replace(holder / "site", spare)
+    except OSError:
+        pass  # the new output is in place; keeping the old one is only an optimisation
+    shutil.rmtree(holder, ignore_errors=True)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsletter.assembly import IssueResult, Options, read_issue
-from newsletter.cache import Cache, digest, tool_fingerprint
+from newsletter.cache import Cache, digest, file_digest, tool_fingerprint
 from newsletter.errors import Problem
 from newsletter.loading import _issue_folders, load_issue_folder
 from newsletter.model import Config, Issue
@@ -40,18 +40,13 @@ class IssueFolder:
     @classmethod
     def scan(cls, path: Path) -> IssueFolder:
         """Digest every file in ``path``: a superset of what loading reads, so nothing is missed."""
-        files = []
         with os.scandir(path) as found:
-            for item in sorted(found, key=lambda item: item.name):
-                if item.is_file():
-                    with open(item.path, "rb") as file:
-                        files.append((item.name, digest(file.read())))
-        return cls(path, tuple(files))
+            names = sorted((item.name, item.path) for item in found if item.is_file())
+        return cls(path, tuple((name, file_digest(full)) for name, full in names))
 
     def key(self, base: str) -> str:
         """The cache key of this folder's issue under the settings digest ``base``."""
-        parts = (part for pair in self.files for part in pair)
-        return digest(base, str(self.path.resolve()), *parts)
+        return digest(base, self.path.name, *(part for pair in self.files for part in pair))
 
 
 @dataclass(frozen=True)
@@ -69,10 +64,11 @@ def read_issues(
 ) -> tuple[list[IssueResult], Seeds]:
     """Validate every issue folder under ``content_dir``, from the cache where possible."""
     folders = [IssueFolder.scan(path) for path in _issue_folders(content_dir)]
-    # Paths in problems are relative to the root, so the root is part of every key.
-    base = digest(tool_fingerprint(), str(root.resolve()), repr(config), repr(options))
+    # Paths in problems are relative to the root, so where the folders are is part of every key.
+    where = f"{root.resolve()} {content_dir.resolve()}"
+    base = digest(tool_fingerprint(), where, repr(config), repr(options))
     keys = [folder.key(base) for folder in folders]
-    cached = [cache.get("issues", key, _CachedIssue) for key in keys]
+    cached = cache.get_many("issues", keys, _CachedIssue)
     missing = [index for index, found in enumerate(cached) if found is None]
 
     def compute(position: int) -> _CachedIssue:
@@ -88,6 +84,7 @@ def read_issues(
     estimate = ESTIMATED_MS_PER_FILE * sum(len(folders[index].files) for index in missing)
     for index, result in zip(missing, run_all(compute, len(missing), estimate), strict=True):
         cached[index] = result
+    cache.prune("issues", set(keys))
     results: list[IssueResult] = []
     seeds: Seeds = []
     for folder, key, found in zip(folders, keys, cached, strict=True):
@@ -102,7 +99,9 @@ def _seeds(issue: Issue, key: str, base: str, folder: IssueFolder) -> Seeds:
     """An issue is identified by its folder's key; an entry by its own file alone."""
     files = dict(folder.files)
     seeds: Seeds = [(issue, key)]
-    for entry in issue.entries:
-        name = entry.source_path.rsplit("/", 1)[-1]
-        seeds.append((entry, digest(base, entry.source_path, files[name])))
+    for section in issue.sections:
+        for item in section.items:
+            path = item.entry.source_path
+            # Already digests and a path: joining them identifies the entry without hashing.
+            seeds.append((item.entry, f"{base} {files[path.rsplit('/', 1)[-1]]} {path}"))
     return seeds

@@ -60,6 +60,18 @@ def test_an_unwritable_cache_only_misses(tmp_path: Path) -> None:
     assert cache.get("kind", "key", int) is None
 
 
+def test_stale_values_are_dropped_once_they_pile_up(tmp_path: Path) -> None:
+    cache = Cache(tmp_path)
+    for key in ("k1", "k2", "k3", "k4", "k5"):
+        cache.put("kind", key, key)
+    cache.prune("kind", {"k1", "k2", "k3"})
+    assert all(cache.get("kind", key, str) == key for key in ("k1", "k2", "k3", "k4", "k5"))
+    cache.prune("kind", {"k1", "k2"})
+    assert [cache.get("kind", key, str) for key in ("k1", "k2", "k3", "k4", "k5")] == [
+        "k1", "k2", None, None, None
+    ]
+
+
 def test_digest_parts_cannot_run_together() -> None:
     assert digest("ab", "c") != digest("a", "bc")
     assert digest("a") == digest(b"a")

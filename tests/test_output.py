@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from newsletter.output import MARKER, write_output
+from newsletter.output import MARKER, previous_output, write_output
 
 
 def contents(folder: Path) -> dict[str, bytes]:
@@ -79,3 +79,31 @@ def test_a_failed_write_leaves_the_previous_output_untouched(tmp_path: Path) -> 
         write_output(_FailsHalfway(), output, previous=states)
     assert contents(output) == before
     assert [path.name for path in tmp_path.iterdir()] == ["output"]
+
+
+def test_the_replaced_output_is_kept_beside_it_and_updated_into_the_next(tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    states = write_output({"a.html": b"A1", "b.html": b"B", "c/d.html": b"D"}, output)
+    second = {"a.html": b"A2", "b.html": b"B", "c/d.html": b"D"}
+    states = write_output(second, output, previous=states)
+    spare = previous_output(output)
+    assert contents(spare)["a.html"] == b"A1"
+    write_output({"a.html": b"A3", "b.html": b"B", "e.html": b"E"}, output, previous=states)
+    assert contents(output) == {
+        "a.html": b"A3", "b.html": b"B", "e.html": b"E", MARKER: (output / MARKER).read_bytes()
+    }
+    assert contents(spare)["a.html"] == b"A2"
+
+
+def test_a_folder_we_do_not_own_where_the_previous_output_goes_is_left_alone(
+    tmp_path: Path,
+) -> None:
+    output = tmp_path / "output"
+    foreign = previous_output(output)
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("mine")
+    states = write_output({"a.html": b"A"}, output)
+    write_output({"a.html": b"A, revised"}, output, previous=states)
+    assert contents(foreign) == {"notes.txt": b"mine"}
+    assert (output / "a.html").read_bytes() == b"A, revised"
+    assert sorted(path.name for path in tmp_path.iterdir()) == [foreign.name, "output"]
