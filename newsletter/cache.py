@@ -119,7 +119,10 @@ class Cache:
         # Unpickling creates many objects at once, which sets off the cycle collector again
         # and again for nothing: cached values hold no cycles and live as long as the build.
         # So the collector is paused, then told to leave what was loaded alone for good.
+        # Garbage already waiting is collected first, or freezing would keep it forever
+        # (it matters in a process that builds many times).
         collecting = gc.isenabled()
+        gc.collect()
         gc.disable()
         try:
             return [self.get(kind, key, expected) for key in keys]
