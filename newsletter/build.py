@@ -28,7 +28,7 @@ from newsletter.incremental import (
 )
 from newsletter.loading import load_yaml_file
 from newsletter.model import Newsletter
-from newsletter.output import check_output_dir, write_output
+from newsletter.output import OutputFiles, Spool, check_output_dir, write_output
 from newsletter.reading import Seeds, read_issues
 from newsletter.render import output_jobs, output_problems
 from newsletter.render.jobs import TemplateNames
@@ -89,20 +89,23 @@ def build(project: Project, options: Options, strict: bool = False) -> BuildRepo
     newsletter, problems, seeds = _validated(project, options, strict)
     env = _environment(project)
     previous = load_manifest(project.cache, project.output_dir)
-    files, made = render_changed(
-        output_jobs(newsletter, env, TemplateNames(env, project.cache)),
-        env,
-        Fingerprints(seeds),
-        templates_fingerprint(project.templates_dir),
-        project.output_dir,
-        previous,
-    )
-    problems = _strict(problems + output_problems(newsletter, files), strict)
-    if errors_in(problems):
-        raise ContentError(problems)
-    states = write_output(files, project.output_dir, project.protected, previous.files)
+    with Spool(project.output_dir) as spool:
+        files, made = render_changed(
+            output_jobs(newsletter, env, TemplateNames(env, project.cache)),
+            env,
+            Fingerprints(seeds),
+            templates_fingerprint(project.templates_dir),
+            previous,
+            project.output_dir,
+            spool,
+        )
+        problems = _strict(problems + output_problems(newsletter, files), strict)
+        if errors_in(problems):
+            raise ContentError(problems)
+        states = write_output(files, project.output_dir, project.protected, previous.files)
     save_manifest(project.cache, project.output_dir, Manifest(states, made))
-    return BuildReport(newsletter, files, sorted(problems), time.perf_counter() - started)
+    written = OutputFiles(project.output_dir, None, (), states)
+    return BuildReport(newsletter, written, sorted(problems), time.perf_counter() - started)
 
 
 def _validated(

@@ -20,7 +20,7 @@ from pathlib import Path
 import jinja2
 
 from newsletter.cache import Cache, Fingerprints, digest, tool_fingerprint
-from newsletter.output import FileState, OutputFiles
+from newsletter.output import FileState, OutputFiles, Spool
 from newsletter.parallel import run_all
 from newsletter.render.jobs import Job
 
@@ -65,10 +65,11 @@ def render_changed(
     env: jinja2.Environment,
     fingerprints: Fingerprints,
     templates: str,
-    output: Path,
     previous: Manifest,
+    output: Path,
+    spool: Spool,
 ) -> tuple[OutputFiles, dict[str, tuple[str, ...]]]:
-    """Render the jobs not already in ``output``; return all files and which job made which."""
+    """Render into ``spool`` the jobs not already in ``output``; return all files and their jobs."""
     salt = digest(tool_fingerprint(), templates)
     kept: dict[str, FileState] = {}
     made: dict[str, tuple[str, ...]] = {}
@@ -82,13 +83,17 @@ def render_changed(
         else:
             pending.append((key, job))
     rendered = run_all(
-        lambda index: pending[index][1].run(env), len(pending), ESTIMATED_MS_PER_JOB * len(pending)
+        lambda index: spool.put(pending[index][1].run(env)),
+        len(pending),
+        ESTIMATED_MS_PER_JOB * len(pending),
     )
-    new: dict[str, bytes] = {}
-    for (key, _), files in zip(pending, rendered, strict=True):
-        new.update(files)
-        made[key] = tuple(files)
-    return OutputFiles(output, new, kept), made
+    new: list[str] = []
+    for (key, _), paths in zip(pending, rendered, strict=True):
+        made[key] = paths
+        new += paths
+    if len(set(new) | kept.keys()) != len(new) + len(kept):
+        raise ValueError("two output jobs write the same file")
+    return OutputFiles(output, spool, new, kept), made
 
 
 def _intact(paths: tuple[str, ...], previous: Manifest, output: Path) -> bool:

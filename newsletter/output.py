@@ -54,28 +54,66 @@ class FileState:
             return False
 
 
-class OutputFiles(Mapping[str, bytes]):
-    """A build's files: newly rendered bytes, and files kept as they are in the output folder."""
+class Spool:
+    """Newly rendered files, put on disk as they are made rather than held in memory.
 
-    def __init__(self, output: Path, new: dict[str, bytes], kept: dict[str, FileState]):
-        """``kept`` files are read from ``output`` only when asked for."""
+    The folder sits beside the output, on the same file system, so writing
+    the output moves these files into place without copying them. Any
+    process may add to it (worker processes render and spool in parallel).
+    """
+
+    def __init__(self, output: Path):
+        output.parent.mkdir(parents=True, exist_ok=True)
+        self.folder = tempfile.mkdtemp(prefix=f".{output.name}.spool-", dir=output.parent)
+
+    def __enter__(self) -> Spool:
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def put(self, files: Mapping[str, bytes]) -> tuple[str, ...]:
+        """Write ``files`` (site path -> bytes); return their site paths."""
+        for relative, data in files.items():
+            path = self.path(relative)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "wb") as file:
+                file.write(data)
+        return tuple(files)
+
+    def path(self, relative: str) -> str:
+        """Where the file for site path ``relative`` is spooled."""
+        return os.path.join(self.folder, relative)
+
+
+class OutputFiles(Mapping[str, bytes]):
+    """A build's files: new ones in a spool, and files kept as they are in the output folder."""
+
+    def __init__(
+        self, output: Path, spool: Spool | None, new: Iterable[str], kept: dict[str, FileState]
+    ):
+        """Files are read from disk only when asked for; ``new`` ones from ``spool``."""
         self.output = output
-        self.new = new
+        self.spool = spool
+        self.new = set(new)
         self.kept = kept
 
     def __getitem__(self, path: str) -> bytes:
-        if path in self.new:
-            return self.new[path]
-        if path in self.kept:
-            return (self.output / path).read_bytes()
-        raise KeyError(path)
+        if path in self.new and self.spool is not None:
+            location = self.spool.path(path)
+        elif path in self.kept:
+            location = os.path.join(self.output, path)
+        else:
+            raise KeyError(path)
+        with open(location, "rb") as file:
+            return file.read()
 
     def __iter__(self) -> Iterator[str]:
         yield from self.new
-        yield from (path for path in self.kept if path not in self.new)
+        yield from self.kept
 
     def __len__(self) -> int:
-        return len(self.new.keys() | self.kept.keys())
+        return len(self.new) + len(self.kept)
 
 
 def check_output_dir(output: Path, protected: Iterable[Path]) -> None:
@@ -229,10 +267,13 @@ def _stage(
         _unlink(destination)
         if state is not None and _link(os.path.join(output, relative), destination):
             states[relative] = state
+            continue
+        if isinstance(files, OutputFiles) and files.spool is not None and relative in files.new:
+            os.replace(files.spool.path(relative), destination)
         else:
             with open(destination, "wb") as file:
                 file.write(files[relative])
-            states[relative] = FileState.of(destination)
+        states[relative] = FileState.of(destination)
     return states
 
 

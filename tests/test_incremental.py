@@ -70,7 +70,13 @@ def rebuild(root: Path) -> dict[str, bytes]:
     """Build the project where it is, with the output and cache of earlier builds."""
     result = run("build", "-q", cwd=root)
     assert result.exit_code == 0, result.output
+    assert leftovers(root) == []
     return tree(root / "output")
+
+
+def leftovers(root: Path) -> list[str]:
+    """Temporary folders of the build left beside the output."""
+    return sorted(path.name for path in root.glob(".output.*") if path.name != ".output.previous")
 
 
 def write(root: Path, relative: str, text: str) -> None:
@@ -175,6 +181,19 @@ def test_a_file_edited_in_the_output_is_restored(make_site: MakeSite) -> None:
     (root / "output/issues/2022-04/index.html").write_text("edited by hand")
     (root / "output/extra.html").write_text("dropped in by hand")
     assert rebuild(root) == built
+
+
+def test_a_build_failing_after_rendering_leaves_the_output_alone(make_site: MakeSite) -> None:
+    root = make_site(ARCHIVE)
+    built = rebuild(root)
+    # An email too large for Gmail is a warning, and an error with --strict.
+    huge = "\n\n".join(f"Paragraph {number} " + "word " * 40 for number in range(600))
+    write(root, "content/2022-04/huge.md", entry("Huge", date="2022-04-09", body=huge))
+    result = run("build", "--strict", cwd=root)
+    assert result.exit_code == 1
+    assert "Gmail clips" in result.output
+    assert tree(root / "output") == built
+    assert leftovers(root) == []
 
 
 def test_deleting_the_cache_only_costs_time(make_site: MakeSite) -> None:
