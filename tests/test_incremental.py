@@ -6,10 +6,18 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from newsletter import parallel
+from newsletter.assembly import Options
+from newsletter.build import Project, build
 from newsletter.cache import CACHE_DIR
+from newsletter.model import Newsletter
+from newsletter.render.email import render_email
+from newsletter.render.feeds import render_feeds
+from newsletter.render.site import render_site
+from newsletter.render.templates import make_environment
 from tests.conftest import MakeSite, run
 
 
@@ -140,6 +148,20 @@ def test_a_page_whose_templates_read_issues_is_given_them(make_site: MakeSite) -
     page = rebuild(root)["issues/2022-04/index.html"].decode()
     listing = page[page.index("Other issues:"):].split("</p>")[0]
     assert all(f"{month} 2022;" in listing for month in ("March", "April", "May"))
+
+
+@pytest.mark.parametrize("render", [render_site, render_email, render_feeds])
+def test_what_each_renderer_makes_is_in_the_build(
+    make_site: MakeSite, render: Callable[[Newsletter, jinja2.Environment], dict[str, bytes]]
+) -> None:
+    # The build renders each kind in pieces (per page, per issue); together they must make
+    # exactly what the kind makes in one go, or a renderer changed without its jobs.
+    root = make_site({**ARCHIVE, "templates/issue.html": LISTING_TEMPLATE})
+    report = build(Project.at(root), Options())
+    built = tree(root / "output")
+    made = render(report.newsletter, make_environment(root / "templates"))
+    assert made
+    assert {path: built.get(path) for path in made} == made
 
 
 def test_parallel_build_equals_a_build_in_one_process(

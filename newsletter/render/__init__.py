@@ -2,10 +2,11 @@
 
 For rebuilds, every kind is also split into jobs (see ``jobs.py``) that are
 given only what their files depend on, so an edit re-renders only the files
-that show it. A kind whose files for one issue depend on that issue alone
-belongs in ``PER_ISSUE``; a kind whose files may show any issue belongs in
-``WHOLE_ARCHIVE`` (it is re-rendered whenever anything changes). Pages of
-the web edition are jobs of their own (``site_jobs``).
+that show it; ``output_jobs`` lists every file of a build. A kind whose files
+for one issue depend on that issue alone belongs in ``PER_ISSUE``; a kind
+whose files may show any issue belongs in ``WHOLE_ARCHIVE`` (it is
+re-rendered whenever anything changes). Pages of the web edition are jobs of
+their own: add a page to ``site.site_pages`` and it is built.
 """
 
 from __future__ import annotations
@@ -49,10 +50,3 @@ def output_problems(newsletter: Newsletter, files: Mapping[str, bytes]) -> list[
     """Problems found in the rendered output (only read from ``files``)."""
     return size_problems(newsletter, cast(Files, files))
 
-
-def render_all(newsletter: Newsletter, env: jinja2.Environment) -> tuple[Files, list[Problem]]:
-    """Render every output kind in this process; also return problems found in the output."""
-    files: Files = {}
-    for job in output_jobs(newsletter, env):
-        files.update(job.run(env))
-    return files, output_problems(newsletter, files)
