@@ -16,6 +16,7 @@ of the wrong kind is treated as missing and recomputed.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import gc
 import hashlib
@@ -143,7 +144,8 @@ class Cache:
         if len(stored) > 2 * len(keep):
             for path in stored:
                 if path.name not in keep:
-                    path.unlink(missing_ok=True)
+                    with contextlib.suppress(OSError):  # a read-only cache stays as it is
+                        path.unlink()
 
     def put(self, kind: str, key: str, value: Any) -> None:
         """Store ``value`` under ``key``; a cache that cannot be written is only slower."""

@@ -95,7 +95,7 @@ class OutputFiles(Mapping[str, bytes]):
         """Files are read from disk only when asked for; ``new`` ones from ``spool``."""
         self.output = output
         self.spool = spool
-        self.new = set(new)
+        self.new = dict.fromkeys(new)
         self.kept = kept
 
     def __getitem__(self, path: str) -> bytes:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -33,24 +34,41 @@ def worker_count() -> int:
 
 
 def run_all(task: Callable[[int], T], count: int, estimated_ms: float) -> list[T]:
-    """Return ``[task(0), ..., task(count - 1)]``, computed across cores when worthwhile."""
+    """Return ``[task(0), ..., task(count - 1)]``, computed across cores when worthwhile.
+
+    A task that fails in a worker is run again in this process, so that it
+    fails exactly as it would without workers: not every exception survives
+    the trip back from a worker intact.
+    """
     workers = min(worker_count(), count)
-    if (
-        workers < 2
-        or estimated_ms < MIN_PARALLEL_MS
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
+    if workers < 2 or estimated_ms < MIN_PARALLEL_MS or not _can_fork():
         return [task(index) for index in range(count)]
     global _task
     _task = task
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             # Several chunks per worker even out tasks of uneven cost.
-            return pool.map(_run_task, range(count), chunksize=max(1, count // (workers * 8)))
+            results = pool.map(_run_task, range(count), chunksize=max(1, count // (workers * 8)))
     finally:
         _task = None
+    return [
+        task(index) if isinstance(result, _Failed) else result
+        for index, result in enumerate(results)
+    ]
+
+
+def _can_fork() -> bool:
+    """Forking is possible, and safe: no other thread can be holding a lock the child needs."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+class _Failed:
+    """What a worker returns for a task that raised."""
 
 
 def _run_task(index: int) -> Any:
     assert _task is not None
-    return _task(index)
+    try:
+        return _task(index)
+    except Exception:  # raised again, with its real type and traceback, by the parent
+        return _Failed()

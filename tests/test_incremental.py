@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -169,9 +170,56 @@ def test_parallel_build_equals_a_build_in_one_process(
 ) -> None:
     root = make_site(ARCHIVE)
     sequential = cold_build(root, tmp_path)
+    forked = []
     monkeypatch.setattr(parallel, "MIN_PARALLEL_MS", 0)
     monkeypatch.setattr(parallel, "worker_count", lambda: 2)
+    monkeypatch.setattr(parallel, "_can_fork", lambda: forked.append(True) or True)
     assert rebuild(root) == sequential
+    assert forked
+
+
+@pytest.fixture
+def in_parallel(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Use worker processes even for tiny projects."""
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_MS", 0)
+    monkeypatch.setattr(parallel, "worker_count", lambda: 2)
+
+
+def test_an_error_in_a_worker_is_raised_as_without_workers(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A template picked at run time with a syntax error: its exception does not pickle as it was.
+    root = make_site({
+        **ARCHIVE,
+        "templates/issue.html": '{% include "part-" ~ issue.id ~ ".html" %}',
+        "templates/part-2022-03.html": "March",
+        "templates/part-2022-04.html": "{% if %}broken",
+        "templates/part-2022-05.html": "May",
+    })
+    alone = run("build", cwd=root)
+    assert alone.exit_code == 70 and "TemplateSyntaxError" in alone.output
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_MS", 0)
+    monkeypatch.setattr(parallel, "worker_count", lambda: 2)
+    assert run("build", cwd=root).output == alone.output
+
+
+def test_no_worker_is_forked_while_other_threads_run(
+    make_site: MakeSite, tmp_path: Path, in_parallel: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(method: str) -> None:
+        raise AssertionError(f"forked ({method}) while another thread was running")
+
+    root = make_site(ARCHIVE)
+    expected = cold_build(root, tmp_path)
+    monkeypatch.setattr(parallel.multiprocessing, "get_context", refuse)
+    release = threading.Event()
+    waiting = threading.Thread(target=release.wait)
+    waiting.start()
+    try:
+        assert rebuild(root) == expected
+    finally:
+        release.set()
+        waiting.join()
 
 
 def test_rebuild_writes_only_the_files_that_changed(make_site: MakeSite) -> None:
