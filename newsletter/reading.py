@@ -102,6 +102,8 @@ def _seeds(issue: Issue, key: str, base: str, folder: IssueFolder) -> Seeds:
     for section in issue.sections:
         for item in section.items:
             path = item.entry.source_path
-            # Already digests and a path: joining them identifies the entry without hashing.
-            seeds.append((item.entry, f"{base} {files[path.rsplit('/', 1)[-1]]} {path}"))
+            found = files.get(path.rsplit("/", 1)[-1])
+            if found is not None:  # else the file appeared mid-build: fingerprint the value
+                # Already digests and a path: joining them identifies the entry without hashing.
+                seeds.append((item.entry, f"{base} {found} {path}"))
     return seeds
