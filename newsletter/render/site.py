@@ -34,10 +34,14 @@ def render_site(newsletter: Newsletter, env: jinja2.Environment) -> Files:
     return files
 
 
+ARCHIVE_WIDE = frozenset({"issues"})
+"""Context variables of every page that carry the whole archive (see ``render_page``)."""
+
+
 def site_jobs(
     newsletter: Newsletter, env: jinja2.Environment, names: TemplateNames | None = None
 ) -> list[Job]:
-    """A job per page, given the archive only if its templates read ``issues``; the stylesheet."""
+    """A job per page, given the archive only if its templates read it; the stylesheet."""
     names = names or TemplateNames(env)
     jobs = [
         Job(_page_file, (page, _as_seen(page, newsletter, names)))
@@ -48,9 +52,13 @@ def site_jobs(
 
 
 def _as_seen(page: Page, newsletter: Newsletter, names: TemplateNames) -> Newsletter:
-    """The newsletter as ``page`` can see it: without the archive if it never reads ``issues``."""
+    """The newsletter as ``page`` can see it: only the settings if it reads nothing archive-wide.
+
+    A page that depends on the whole archive is rendered again after every
+    edit, so this is what keeps an edit from re-rendering every page.
+    """
     used = names.used_by(page.template)
-    if used is None or "issues" in used:
+    if used is None or used & ARCHIVE_WIDE:
         return newsletter
     return Newsletter(newsletter.config, ())
 
