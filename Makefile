@@ -23,8 +23,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check newsletter tests
 	$(BIN)/mypy newsletter
 
+serve: $(STAMP)
+	$(BIN)/newsletter serve
+
 golden: $(STAMP)
-	$(BIN)/python tests/golden.py --regenerate
+	$(BIN)/python -m tests.golden --regenerate
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py $(BENCH_ARGS)

@@ -13,19 +13,23 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from newsletter.config import read_config
+from newsletter.deadlines import ahead, deadlines_of, with_coming_up
 from newsletter.errors import Problem
 from newsletter.fields import SLUG, Fields, did_you_mean, xml_invalid_character
-from newsletter.loading import ISSUE_FILE, RawDocument, RawIssue, RawProject
-from newsletter.markup import render_markdown
+from newsletter.lifecycle import LIFECYCLE_FIELDS, FolderReferences, dangling, folder_references, read_lifecycle
+from newsletter.loading import ENTRY_SUFFIXES, ISSUE_FILE, RawDocument, RawIssue, RawProject
+from newsletter.markup import render_markdown, strip_tracking
 from newsletter.model import (
     MONTHS,
     Authority,
     Config,
     Entry,
+    Instrument,
     Issue,
     Item,
     Newsletter,
@@ -33,15 +37,17 @@ from newsletter.model import (
     Source,
 )
 
-ISSUE_FIELDS = ("date", "title", "summary", "intro", "draft")
+ISSUE_FIELDS = ("date", "title", "summary", "intro", "draft", "upcoming")
 ENTRY_FIELDS = (
     "title", "section", "date", "authority", "tags", "sources", "url",
-    "highlight", "order", "draft", "body",
+    "highlight", "order", "draft", "body", "instruments", *LIFECYCLE_FIELDS,
 )
 SOURCE_FIELDS = ("title", "url")
 PREHEADER_BUDGET = 150
 """Characters of ``summary`` an inbox shows beside the subject before cutting it off."""
 MAX_DAYS_FROM_ISSUE = 183
+SOURCED_SECTIONS = ("regulatory", "enforcement")
+"""Sections whose entries should cite a primary source."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,7 @@ class Options:
 
     drafts: bool = False
     base_url: str | None = None
+    as_of: dt.date | None = None
 
 
 IssueResult = tuple[Issue | None, list[Problem]]
@@ -58,13 +65,16 @@ IssueResult = tuple[Issue | None, list[Problem]]
 
 def assemble(raw: RawProject, options: Options) -> tuple[Newsletter | None, list[Problem]]:
     """Validate everything and build the newsletter; ``None`` if there are errors."""
-    config, problems = read_settings(raw.config, options)
-    return collect(config, [read_issue(issue, config, options) for issue in raw.issues], problems)
+    config, problems = read_settings(raw.config, raw.registry, options)
+    results = [read_issue(issue, config, options) for issue in raw.issues]
+    return collect(config, results, [folder_references(issue) for issue in raw.issues], problems, options)
 
 
-def read_settings(doc: RawDocument, options: Options) -> tuple[Config, list[Problem]]:
-    """Validate ``newsletter.yaml``; with errors, defaults stand in so entries are still checked."""
-    config, problems = read_config(doc, options.base_url)
+def read_settings(
+    doc: RawDocument, registry: RawDocument | None, options: Options
+) -> tuple[Config, list[Problem]]:
+    """Validate the settings and the registry; with errors, defaults stand in so entries are still checked."""
+    config, problems = read_config(doc, registry, options.base_url)
     return config or Config(title="", base_url="https://example.invalid/"), problems
 
 
@@ -77,10 +87,18 @@ def read_issue(raw: RawIssue, config: Config, options: Options) -> IssueResult:
 
 
 def collect(
-    config: Config, results: Sequence[IssueResult], problems: list[Problem]
+    config: Config,
+    results: Sequence[IssueResult],
+    references: Iterable[FolderReferences],
+    problems: list[Problem],
+    options: Options,
 ) -> tuple[Newsletter | None, list[Problem]]:
-    """Order the validated issues newest first; ``None`` if any problem is an error."""
-    problems = problems + [problem for _, found in results for problem in found]
+    """Check what spans issues and put the archive together; ``None`` if any problem is an error.
+
+    Everything here reads every issue, so it runs on each build, after the
+    issues themselves are validated (or found in the build cache).
+    """
+    problems = problems + [problem for _, found in results for problem in found] + dangling(references)
     if any(p.severity == "error" for p in problems):
         return None, sorted(problems)
     issues = sorted(
@@ -88,7 +106,12 @@ def collect(
         key=lambda issue: (issue.date, issue.id),
         reverse=True,
     )
-    return Newsletter(config, tuple(issues)), sorted(problems)
+    issues = with_coming_up(issues)
+    deadlines = deadlines_of(entry for issue in issues for entry in issue.entries)
+    as_of = options.as_of or (issues[0].date if issues else None)
+    upcoming = ahead(deadlines, as_of) if as_of else []
+    newsletter = Newsletter(config, tuple(issues), as_of, tuple(upcoming), tuple(deadlines))
+    return newsletter, sorted(problems)
 
 
 def _without_draft_entries(issue: Issue, options: Options) -> Issue:
@@ -111,28 +134,30 @@ def _read_issue(raw: RawIssue, config: Config) -> tuple[Issue | None, list[Probl
                     "use lowercase letters, digits and hyphens, like 2022-05")
         )
     if raw.meta is None:
-        problems.append(Problem(f"{raw.folder}/{ISSUE_FILE}", 1, 1, f"missing {ISSUE_FILE} in issue folder"))
+        problems.append(Problem(raw.folder, 1, 1, f"issue folder has no {ISSUE_FILE}: "
+                                f"create one with `newsletter new issue {issue_id}`"))
         meta = None
     else:
         meta = _read_issue_meta(raw.meta, config, issue_id, problems)
     entries = _read_entries(raw.entries, config, issue_id, problems)
+    problems.extend(
+        Problem(path, 1, 1, f"file is not read: entries are {', '.join(ENTRY_SUFFIXES)} files "
+                "(start the name with _ to keep a file here on purpose)", "warning")
+        for path in raw.unread
+    )
     if meta is None or any(p.severity == "error" for p in problems):
         return None, problems
-    date, title, summary, intro_html, draft = meta
-    _warn_about_issue(raw, date, summary, entries, problems)
+    _warn_about_issue(raw, meta.date, meta.summary, entries, problems)
     sections = tuple(
         _section(section.id, section.title, section.numbered, grouped)
         for section in config.sections
         if (grouped := [e for e in entries if e.section_id == section.id])
     )
-    assert raw.meta is not None
-    issue = Issue(issue_id, raw.meta.path, date, title, summary, intro_html, sections, draft)
-    return issue, problems
+    return dataclasses.replace(meta, sections=sections), problems
 
 
-def _read_issue_meta(
-    doc: RawDocument, config: Config, issue_id: str, problems: list[Problem]
-) -> tuple[dt.date, str, str, str, bool] | None:
+def _read_issue_meta(doc: RawDocument, config: Config, issue_id: str, problems: list[Problem]) -> Issue | None:
+    """Read ``issue.yaml`` into an issue that has no sections yet."""
     problems.extend(doc.problems)
     if not doc.ok:
         return None
@@ -142,12 +167,22 @@ def _read_issue_meta(
     summary = fields.text("summary") or ""
     intro = fields.text("intro") or ""
     draft = fields.boolean("draft")
+    show_coming_up = fields.boolean("upcoming") if fields.has("upcoming") else True
     if date is None:
         return None
     published = date.sort_date
     page_url = f"{config.base_url}issues/{issue_id}/"
-    default_title = f"{config.title} — {MONTHS[published.month - 1]} {published.year}"
-    return published, title or default_title, summary.strip(), render_markdown(intro, page_url), draft
+    return Issue(
+        id=issue_id,
+        source_path=doc.path,
+        date=published,
+        title=title or f"{config.title} — {MONTHS[published.month - 1]} {published.year}",
+        summary=summary.strip(),
+        intro_html=render_markdown(intro, page_url),
+        sections=(),
+        draft=draft,
+        show_coming_up=show_coming_up,
+    )
 
 
 def _warn_about_issue(
@@ -156,6 +191,9 @@ def _warn_about_issue(
     assert raw.meta is not None
     if not entries:
         problems.append(raw.meta.problem((), "issue has no entries", "warning"))
+    elif all(entry.draft for entry in entries):
+        problems.append(raw.meta.problem((), "every entry of this issue is a draft: it is published empty "
+                                         "unless you build with --drafts", "warning"))
     if len(summary) > PREHEADER_BUDGET:
         problems.append(
             raw.meta.problem(
@@ -165,6 +203,7 @@ def _warn_about_issue(
             )
         )
     documents = {doc.path: doc for doc in raw.entries}
+    problems.extend(_source_warnings(entries, documents))
     for entry in entries:
         if abs((entry.date.sort_date - date).days) > MAX_DAYS_FROM_ISSUE:
             problems.append(
@@ -174,6 +213,23 @@ def _warn_about_issue(
                     "warning",
                 )
             )
+
+
+def _source_warnings(entries: list[Entry], documents: dict[str, RawDocument]) -> list[Problem]:
+    """Warn about unsourced regulatory and enforcement items and sources cited twice."""
+    problems = []
+    cited: dict[str, Entry] = {}
+    for entry in sorted(entries, key=lambda e: e.source_path):
+        doc = documents[entry.source_path]
+        if entry.section_id in SOURCED_SECTIONS and not entry.sources:
+            problems.append(doc.problem((), f"entry in '{entry.section_id}' has no sources: "
+                                        "cite the primary document", "warning"))
+        for index, source in enumerate(entry.sources):
+            first = cited.setdefault(source.url, entry)
+            if first is not entry:
+                problems.append(doc.problem(("sources", index, "url"), f"source {source.url} is also "
+                                            f"cited by {first.source_path}", "warning"))
+    return problems
 
 
 def _read_entries(
@@ -224,6 +280,8 @@ def _read_entry(
     highlight = fields.text("highlight")
     order = fields.integer("order")
     draft = fields.boolean("draft")
+    lifecycle = read_lifecycle(fields)
+    instruments = _instruments(fields, config)
     body = _body(doc, fields, needs_body=section != "views")
     if len(problems) > before and any(p.severity == "error" for p in problems[before:]):
         return None
@@ -244,7 +302,21 @@ def _read_entry(
         highlight_html=render_markdown(highlight, page_url) if highlight else None,
         order=order,
         draft=draft,
+        lifecycle=lifecycle,
+        instruments=instruments,
     )
+
+
+_IMAGE = re.compile(r"!\[[^\]]*\]\(|<img\b", re.IGNORECASE)
+
+
+def _warn_about_images(doc: RawDocument, fields: Fields, body: str) -> None:
+    """Images are removed from entries (mail clients block them); say so where one is written."""
+    found = _IMAGE.search(body)
+    if found:
+        line = doc.body_line + body.count("\n", 0, found.start()) if doc.body is not None else doc.at(("body",))[0]
+        fields.problems.append(Problem(doc.path, line, 1, "images are not shown in entries: "
+                                       "link to the image or the document instead", "warning"))
 
 
 def _body(doc: RawDocument, fields: Fields, needs_body: bool) -> str:
@@ -257,6 +329,7 @@ def _body(doc: RawDocument, fields: Fields, needs_body: bool) -> str:
             fields.problems.append(Problem(doc.path, line, 1, f"body contains the control character {bad}"))
     else:
         body = fields.text("body") or ""
+    _warn_about_images(doc, fields, body)
     if needs_body and not body.strip():
         where = "after the front matter" if doc.body is not None else "under 'body'"
         fields.problems.append(
@@ -267,20 +340,37 @@ def _body(doc: RawDocument, fields: Fields, needs_body: bool) -> str:
 
 
 def _authorities(fields: Fields, config: Config) -> tuple[Authority, ...]:
-    shorts = fields.text_list("authority", one_allowed=True)
-    known = dict(config.authorities)
-    for index, short in enumerate(shorts):
-        if known and short not in known:
-            keypath = ("authority", index) if isinstance(fields.data.get("authority"), list) else ("authority",)
-            fields.problems.append(
-                fields.doc.problem(
-                    keypath,
-                    f"unknown authority '{short}'{did_you_mean(short, known)}; "
-                    "add it to 'authorities' in newsletter.yaml",
-                    "warning",
-                )
-            )
-    return tuple(Authority(short.strip(), config.authority_name(short.strip())) for short in shorts)
+    registry = config.registry
+    keys = registry.authority_keys()
+    authorities = []
+    for index, reference in enumerate(fields.text_list("authority", one_allowed=True)):
+        reference = reference.strip()
+        known = registry.authority(reference)
+        if known is not None:
+            authorities.append(known)
+            continue
+        authorities.append(Authority(reference, reference))
+        if registry.by_id:
+            fields.item_problem("authority", index, f"unknown authority id '{reference}'"
+                                f"{did_you_mean(reference, keys) or ' (not in the registry)'}")
+        elif keys:
+            fields.item_problem("authority", index, f"unknown authority '{reference}'"
+                                f"{did_you_mean(reference, keys) or ' (not in authorities in newsletter.yaml)'}",
+                                "warning")
+    return tuple(authorities)
+
+
+def _instruments(fields: Fields, config: Config) -> tuple[Instrument, ...]:
+    instruments = []
+    known_ids = [instrument.id for instrument in config.registry.instruments]
+    for index, instrument_id in enumerate(fields.text_list("instruments", one_allowed=True)):
+        instrument = config.registry.instrument(instrument_id.strip())
+        if instrument is None:
+            fields.item_problem("instruments", index, f"unknown instrument '{instrument_id}'"
+                                f"{did_you_mean(instrument_id, known_ids) or ' (not in the registry)'}")
+        else:
+            instruments.append(instrument)
+    return tuple(instruments)
 
 
 def _sources(fields: Fields) -> tuple[Source, ...]:
@@ -289,7 +379,7 @@ def _sources(fields: Fields) -> tuple[Source, ...]:
         title = source.text("title", required=True)
         url = source.url("url", required=True)
         if title is not None and url is not None:
-            sources.append(Source(title.strip(), url))
+            sources.append(Source(title.strip(), strip_tracking(url)))
     return tuple(sources)
 
 

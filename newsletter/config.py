@@ -8,37 +8,58 @@ Every option, in one place (unknown keys are errors with a suggestion):
 ``description``    one sentence about the newsletter (feeds, home page).
 ``language``       BCP 47 tag for ``<html lang>`` and the feeds; default ``en``.
 ``timezone``       IANA zone name used for dates in the email and feeds; default ``UTC``.
-``email``          ``from``, ``reply_to`` (addresses) and ``unsubscribe_url`` (a URL
-                   or a mailing service's merge tag, passed through verbatim).
+``email``          ``from``, ``reply_to`` (one address each, ``Name <user@host>``) and
+                   ``unsubscribe_url``: an http(s) or mailto: URL, or a mailing
+                   service's merge tag such as ``*|UNSUB|*``, passed through verbatim.
 ``sections``       ordered list of ``{id, title, numbered}``; defaults to views,
                    regulatory, enforcement and industry.
 ``authorities``    map of short name to full name, e.g. ``CBIRC: China Banking ...``.
-``feed_limit``     how many items the feeds carry; default 50.
+``registry``       authorities and instruments keyed by id, with Chinese names
+                   (see ``registry.py``); may instead live in ``registry.yaml``.
+``feed_limit``     how many of the newest items each feed carries (the archive feeds and
+                   every section, authority and tag feed); default 50.
 """
 
 from __future__ import annotations
 
+import re
 import zoneinfo
+from email import policy
+from urllib.parse import urlsplit
 
 from newsletter.errors import Problem
-from newsletter.fields import SLUG, WEB_SCHEMES, Fields
+from newsletter.fields import LINK_SCHEMES, SLUG, WEB_SCHEMES, Fields, url_problem
 from newsletter.loading import RawDocument
-from newsletter.model import DEFAULT_SECTIONS, Config, EmailConfig, SectionConfig
+from newsletter.model import DEFAULT_SECTIONS, Config, EmailConfig, Registry, SectionConfig
+from newsletter.registry import REGISTRY_FIELDS, flat_authorities, read_registry
 
 CONFIG_FIELDS = (
     "title", "base_url", "description", "language", "timezone",
-    "email", "sections", "authorities", "feed_limit",
+    "email", "sections", "authorities", "registry", "feed_limit",
 )
 EMAIL_FIELDS = ("from", "reply_to", "unsubscribe_url")
+MERGE_TAG = re.compile(
+    r"\*\|[A-Za-z0-9_:]+\|\*"  # Mailchimp: *|UNSUB|*
+    r"|\{\{\{?[\w .:-]+\}?\}\}"  # listmonk, Brevo, HubSpot, Postmark: {{ UnsubscribeURL }}
+    r"|<%[A-Za-z0-9_]+%>"  # SendGrid: <%asm_group_unsubscribe_raw_url%>
+    r"|%[A-Za-z0-9_.]+%"  # Mailgun: %unsubscribe_url%
+    r"|\[\[?[A-Za-z0-9_]+\]?\]"  # Campaign Monitor [unsubscribe], Mailjet [[UNSUB_LINK_EN]]
+)
+"""Placeholders that mailing services replace per recipient; they reach the email verbatim."""
+MAX_UNSUBSCRIBE_CHARS = 900
+"""Keeps ``List-Unsubscribe: <...>`` on one header line under RFC 5322's 998 bytes."""
 SECTION_FIELDS = ("id", "title", "numbered")
 
 
-def read_config(doc: RawDocument, base_url: str | None = None) -> tuple[Config | None, list[Problem]]:
-    """Validate the config document; ``base_url`` overrides the file's (preview deploys)."""
+def read_config(
+    doc: RawDocument, registry_doc: RawDocument | None = None, base_url: str | None = None
+) -> tuple[Config | None, list[Problem]]:
+    """Validate the config (and ``registry.yaml``); ``base_url`` overrides the file's."""
     problems = list(doc.problems)
     if not doc.ok:
         return None, problems
     fields = Fields(doc, CONFIG_FIELDS, problems)
+    registry = _registry(fields, registry_doc)
     title = fields.text("title", required=True)
     if base_url is None:
         base_url = fields.url("base_url", required=True, schemes=WEB_SCHEMES)
@@ -55,7 +76,7 @@ def read_config(doc: RawDocument, base_url: str | None = None) -> tuple[Config |
         timezone=timezone,
         email=_email(fields),
         sections=_sections(fields),
-        authorities=_authorities(fields),
+        registry=registry,
         feed_limit=feed_limit or 50,
     )
     return (None if any(p.severity == "error" for p in problems) else config), problems
@@ -79,12 +100,76 @@ def _email(fields: Fields) -> EmailConfig:
     email = fields.mapping("email", EMAIL_FIELDS)
     if email is None:
         return EmailConfig()
-    unsubscribe = email.text("unsubscribe_url")
     return EmailConfig(
-        from_address=email.text("from"),
-        reply_to=email.text("reply_to"),
-        unsubscribe_url=unsubscribe.strip() if unsubscribe else None,
+        from_address=_address(email, "from"),
+        reply_to=_address(email, "reply_to"),
+        unsubscribe_url=_unsubscribe_url(email),
     )
+
+
+def _address(email: Fields, key: str) -> str | None:
+    value = email.text(key)
+    if value is None:
+        return None
+    problem = address_problem(value)
+    if problem:
+        email.error(key, f"'{key}' {problem}")
+        return None
+    return value.strip()
+
+
+def address_problem(value: str) -> str | None:
+    """Explain why ``value`` is not one email address such as ``Team <team@example.org>``."""
+    header = policy.default.header_factory("To", value)
+    addresses = header.addresses
+    if header.defects or len(addresses) != 1 or not addresses[0].domain:
+        return f"'{value}' is not one email address like 'Team <team@example.org>'"
+    return None
+
+
+def _unsubscribe_url(email: Fields) -> str | None:
+    value = email.text("unsubscribe_url")
+    if value is None:
+        return None
+    value = value.strip()
+    problem = unsubscribe_problem(value)
+    if problem:
+        email.error(
+            "unsubscribe_url",
+            f"'unsubscribe_url': {problem}; use an http(s) or mailto: URL, or a mailing "
+            "service's merge tag such as *|UNSUB|* or {{ UnsubscribeURL }}",
+        )
+        return None
+    return value
+
+
+def unsubscribe_problem(value: str) -> str | None:
+    """Explain why ``value`` cannot be the unsubscribe link, or ``None`` if it can."""
+    if is_merge_tag(value):
+        return None
+    if not value.isascii():
+        return f"'{value}' contains non-ASCII characters (percent-encode them)"
+    if len(value) > MAX_UNSUBSCRIBE_CHARS:
+        return f"the URL is longer than {MAX_UNSUBSCRIBE_CHARS} characters"
+    # A URL may carry merge tags of its own (...?id=*|UNIQID|*): check it with them filled in.
+    filled = MERGE_TAG.sub("tag", value)
+    if any(char in filled for char in '<>"'):
+        return f"'{value}' contains <, > or \" (percent-encode them)"
+    try:
+        scheme = urlsplit(filled).scheme.lower()
+    except ValueError:  # a malformed [IPv6] host
+        return f"'{value}' is not a valid URL"
+    if not scheme:
+        return f"'{value}' is neither an absolute URL nor a merge tag"
+    if scheme not in LINK_SCHEMES:
+        return f"'{value}' uses the '{scheme}:' scheme"
+    problem = url_problem(filled, LINK_SCHEMES)
+    return problem.replace(f"'{filled}'", f"'{value}'") if problem else None
+
+
+def is_merge_tag(value: str) -> bool:
+    """Whether ``value`` is a single mailing-service placeholder such as ``*|UNSUB|*``."""
+    return MERGE_TAG.fullmatch(value) is not None
 
 
 def _sections(fields: Fields) -> tuple[SectionConfig, ...]:
@@ -108,14 +193,16 @@ def _sections(fields: Fields) -> tuple[SectionConfig, ...]:
     return tuple(sections)
 
 
-def _authorities(fields: Fields) -> tuple[tuple[str, str], ...]:
-    table = fields.data.get("authorities")
-    if table is None:
-        return ()
-    if not isinstance(table, dict):
-        fields.error("authorities", "'authorities' must map short names to full names")
-        return ()
-    names = Fields(fields.doc, list(table), fields.problems, ("authorities",), table)
-    return tuple(
-        (short, full) for short in table if (full := names.text(short, required=True)) is not None
-    )
+def _registry(fields: Fields, registry_doc: RawDocument | None) -> Registry:
+    places = [name for name in ("authorities", "registry") if fields.has(name)]
+    if registry_doc is not None:
+        places.append(registry_doc.path)
+    if len(places) > 1:
+        fields.error(places[0], f"authorities are defined both in '{places[0]}' and in {places[1]}: keep one")
+    if registry_doc is not None:
+        fields.problems.extend(registry_doc.problems)
+        if not registry_doc.ok:
+            return Registry()
+        return read_registry(Fields(registry_doc, REGISTRY_FIELDS, fields.problems))
+    nested = fields.mapping("registry", REGISTRY_FIELDS)
+    return read_registry(nested) if nested is not None else flat_authorities(fields)

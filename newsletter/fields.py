@@ -26,10 +26,17 @@ WEB_SCHEMES = ("http", "https")
 LINK_SCHEMES = ("http", "https", "mailto")
 
 
+def closest(word: str, choices: Collection[str]) -> str | None:
+    """The choice ``word`` is most likely a misspelling of, ignoring case, if any is close."""
+    by_lower = {choice.lower(): choice for choice in choices}
+    close = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=0.6)
+    return by_lower[close[0]] if close else None
+
+
 def did_you_mean(word: str, choices: Collection[str]) -> str:
     """A ``; did you mean 'x'?`` suffix when ``word`` is close to one of ``choices``."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    match = closest(word, choices)
+    return f"; did you mean '{match}'?" if match else ""
 
 
 def xml_invalid_character(text: str) -> str | None:
@@ -44,10 +51,10 @@ def url_problem(url: str, schemes: tuple[str, ...]) -> str | None:
         return f"URL '{url}' contains spaces"
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
-    allowed = " or ".join(schemes)
+    allowed = ", ".join(schemes[:-1]) + " or " + schemes[-1]
     if scheme not in schemes:
-        kind = "relative" if not scheme else f"'{scheme}:'"
-        return f"URL '{url}' is {kind}; expected an absolute {allowed} URL"
+        kind = "is relative" if not scheme else f"uses the '{scheme}:' scheme"
+        return f"URL '{url}' {kind}; expected an absolute {allowed} URL"
     if scheme == "mailto":
         return None if parts.path else f"URL '{url}' has no address"
     return None if parts.netloc else f"URL '{url}' has no host"
@@ -83,22 +90,20 @@ class Fields:
         self.prefix = prefix
         self.data = doc.data if data is None else data
         self.problems = problems
+        self.suggested: set[str] = set()
         for key in self.data:
             if key not in known:
                 line, column = doc.key_at((*prefix, key))
-                self.problems.append(
-                    Problem(doc.path, line, column, f"unknown field '{key}'{did_you_mean(key, known)}")
-                )
+                match = closest(key, known)
+                if match:
+                    self.suggested.add(match)
+                message = f"unknown field '{key}'{did_you_mean(key, known)}"
+                self.problems.append(Problem(doc.path, line, column, message))
 
     def error(self, key: str | None, message: str) -> None:
         """Record an error at the value of ``key`` (or at the mapping itself)."""
         keypath = self.prefix if key is None else (*self.prefix, key)
         self.problems.append(self.doc.problem(keypath, message))
-
-    def warn(self, key: str | None, message: str) -> None:
-        """Record a warning at the value of ``key``."""
-        keypath = self.prefix if key is None else (*self.prefix, key)
-        self.problems.append(self.doc.problem(keypath, message, "warning"))
 
     def has(self, key: str) -> bool:
         """Whether ``key`` is present with a value other than null."""
@@ -106,7 +111,8 @@ class Fields:
 
     def _get(self, key: str, required: bool) -> Any:
         value = self.data.get(key)
-        if value is None and required:
+        if value is None and required and key not in self.suggested:
+            # A misspelt key already says "did you mean '{key}'?": one mistake, one message.
             self.error(None, f"missing required field '{key}'")
         return value
 
@@ -186,17 +192,19 @@ class Fields:
         texts = []
         for index, item in enumerate(value):
             if not isinstance(item, str):
-                self._item_problem(key, index, f"each item of '{key}' must be text, not {kind_of(item)}")
+                self.item_problem(key, index, f"each item of '{key}' must be text, not {kind_of(item)}")
             elif xml_invalid_character(item):
-                self._item_problem(
+                self.item_problem(
                     key, index, f"'{key}' contains the control character {xml_invalid_character(item)}"
                 )
             else:
                 texts.append(item)
         return texts
 
-    def _item_problem(self, key: str, index: int, message: str) -> None:
-        self.problems.append(self.doc.problem((*self.prefix, key, index), message))
+    def item_problem(self, key: str, index: int, message: str, severity: str = "error") -> None:
+        """Locate a problem at one item of a field that holds a list or a single value."""
+        keypath = (*self.prefix, key, index) if isinstance(self.data.get(key), list) else (*self.prefix, key)
+        self.problems.append(self.doc.problem(keypath, message, severity))
 
     def slug_list(self, key: str) -> list[str]:
         """A list of lowercase slugs such as tags."""
@@ -209,7 +217,7 @@ class Fields:
             if SLUG.fullmatch(item):
                 slugs.append(item)
             else:
-                self._item_problem(
+                self.item_problem(
                     key, index,
                     f"'{item}' in '{key}' is not a valid slug: use lowercase letters, digits and hyphens",
                 )
@@ -237,6 +245,6 @@ class Fields:
             if isinstance(item, dict):
                 yield Fields(self.doc, known, self.problems, (*self.prefix, key, index), item)
             else:
-                self._item_problem(
+                self.item_problem(
                     key, index, f"each item of '{key}' must be a mapping, not {kind_of(item)}"
                 )

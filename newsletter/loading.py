@@ -37,6 +37,7 @@ MAX_YAML_NODES = 20_000
 
 ENTRY_SUFFIXES = (".md", ".yaml", ".yml")
 ISSUE_FILE = "issue.yaml"
+REGISTRY_FILE = "registry.yaml"
 
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str",
@@ -45,6 +46,8 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:bool",
     "tag:yaml.org,2002:null",
     "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
 }
 _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 
@@ -89,6 +92,8 @@ class RawIssue:
     folder: str
     meta: RawDocument | None
     entries: list[RawDocument]
+    unread: list[str] = field(default_factory=list)
+    """Files in the folder that are neither ``issue.yaml`` nor entries, e.g. ``notes.txt``."""
 
 
 @dataclass
@@ -96,19 +101,28 @@ class RawProject:
     """Everything read from disk, before any interpretation."""
 
     config: RawDocument
+    registry: RawDocument | None
     issues: list[RawIssue]
     templates_dir: Path | None
 
 
 def load_project(root: Path, config_path: Path, content_dir: Path) -> RawProject:
     """Read the config, every issue folder and every entry file under ``content_dir``."""
-    config = load_yaml_file(config_path, root)
-    issues = [load_issue_folder(folder, root) for folder in _issue_folders(content_dir)]
+    config, registry = load_settings(root, config_path)
+    issues = [load_issue_folder(folder, root) for folder in issue_folders(content_dir)]
     templates = root / "templates"
-    return RawProject(config, issues, templates if templates.is_dir() else None)
+    return RawProject(config, registry, issues, templates if templates.is_dir() else None)
 
 
-def _issue_folders(content_dir: Path) -> list[Path]:
+def load_settings(root: Path, config_path: Path) -> tuple[RawDocument, RawDocument | None]:
+    """Read ``newsletter.yaml`` and, if the project has one, ``registry.yaml``."""
+    registry_path = root / REGISTRY_FILE
+    registry = load_yaml_file(registry_path, root) if registry_path.is_file() else None
+    return load_yaml_file(config_path, root), registry
+
+
+def issue_folders(content_dir: Path) -> list[Path]:
+    """The issue folders under ``content_dir`` in name order, leaving out hidden ones."""
     if not content_dir.is_dir():
         return []
     return sorted(p for p in content_dir.iterdir() if p.is_dir() and not _hidden(p))
@@ -122,15 +136,12 @@ def load_issue_folder(folder: Path, root: Path) -> RawIssue:
     """Read one issue folder: ``issue.yaml`` and every ``.md``/``.yaml``/``.yml`` entry."""
     meta_path = folder / ISSUE_FILE
     meta = load_yaml_file(meta_path, root) if meta_path.is_file() else None
+    files = [path for path in sorted(folder.iterdir()) if path.is_file() and not _hidden(path)]
     entries = [
-        load_entry_file(path, root)
-        for path in sorted(folder.iterdir())
-        if path.is_file()
-        and path.suffix in ENTRY_SUFFIXES
-        and path.name != ISSUE_FILE
-        and not _hidden(path)
+        load_entry_file(path, root) for path in files if path.suffix in ENTRY_SUFFIXES and path.name != ISSUE_FILE
     ]
-    return RawIssue(_relative(folder, root), meta, entries)
+    unread = [_relative(path, root) for path in files if path.suffix not in ENTRY_SUFFIXES]
+    return RawIssue(_relative(folder, root), meta, entries, unread)
 
 
 def load_entry_file(path: Path, root: Path) -> RawDocument:
@@ -279,6 +290,9 @@ class _Walker:
                 self.fail(node, "document expands to too many values (are aliases nested?)")
             return None
         self.doc.values.setdefault(keypath, self.position(node))
+        if node.tag not in _PLAIN_TAGS:
+            self.fail(node, f"YAML tag '{node.tag}' is not allowed: use plain text, numbers and lists")
+            return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, keypath)
         if isinstance(node, yaml.SequenceNode):
@@ -300,11 +314,7 @@ class _Walker:
         return result
 
     def _scalar(self, node: yaml.Node) -> Any:
-        tag = node.tag
-        if tag not in _PLAIN_TAGS:
-            self.fail(node, f"YAML tag '{tag}' is not allowed: use plain text, numbers and lists")
-            return None
-        if tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
+        if node.tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
             # Dates stay text: validation parses them so '2022-02-30' gets a clear message.
             return str(node.value)
         try:

@@ -10,16 +10,17 @@ the email and in the feeds.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import nh3
 
 if TYPE_CHECKING:
     import markdown
 
-_EXTENSIONS = ["extra", "sane_lists", "smarty"]
+_EXTENSIONS = ["extra", "sane_lists"]
 
 _TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "h3", "h4",
@@ -34,6 +35,21 @@ _ATTRIBUTES = {
     "ol": {"start"},
 }
 _DROP_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "noscript", "template"}
+
+
+_TRACKING = re.compile(r"utm_.*|fbclid|gclid|spm", re.IGNORECASE)
+
+
+def strip_tracking(url: str) -> str:
+    """Drop analytics parameters (``utm_*``, ``fbclid``, ``gclid``, ``spm``) from a URL."""
+    parts = urlsplit(url)
+    if not parts.query:
+        return url
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    kept = [(key, value) for key, value in query if not _TRACKING.fullmatch(key)]
+    if len(kept) == len(query):
+        return url
+    return urlunsplit(parts._replace(query=urlencode(kept)))
 
 
 @lru_cache(maxsize=1)
@@ -57,7 +73,7 @@ def sanitize(html: str, page_url: str) -> str:
 
     def resolve(tag: str, attribute: str, value: str) -> str | None:
         if tag == "a" and attribute == "href":
-            return urljoin(page_url, value)
+            return strip_tracking(urljoin(page_url, value))
         return value
 
     return nh3.clean(

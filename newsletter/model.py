@@ -9,7 +9,12 @@ root (``issues/2022-05/``); renderers make them absolute where needed.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
 from dataclasses import dataclass, field
+from functools import cached_property
+
+_NOT_SLUG = re.compile(r"[\W_]+")
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -40,6 +45,12 @@ class EntryDate:
     def display(self) -> str:
         """``12 May 2022`` or ``May 2022``."""
         month_year = f"{MONTHS[self.month - 1]} {self.year}"
+        return month_year if self.day is None else f"{self.day} {month_year}"
+
+    @property
+    def short_display(self) -> str:
+        """``7 Jul 2022`` or ``Jul 2022``, where space is short."""
+        month_year = f"{MONTHS[self.month - 1][:3]} {self.year}"
         return month_year if self.day is None else f"{self.day} {month_year}"
 
 
@@ -80,12 +91,54 @@ class Config:
     timezone: str = "UTC"
     email: EmailConfig = field(default_factory=EmailConfig)
     sections: tuple[SectionConfig, ...] = DEFAULT_SECTIONS
-    authorities: tuple[tuple[str, str], ...] = ()
+    registry: Registry = field(default_factory=lambda: Registry())
     feed_limit: int = 50
 
-    def authority_name(self, short: str) -> str:
-        """Full name of an authority where configured, else the short name itself."""
-        return dict(self.authorities).get(short, short)
+
+@dataclass(frozen=True)
+class Instrument:
+    """A law, regulation or standard that entries can refer to by id."""
+
+    id: str
+    name: str
+    name_zh: str | None = None
+    abbreviation: str | None = None
+    url: str | None = None
+    kind: str | None = None
+
+    @property
+    def short(self) -> str:
+        """The abbreviation where there is one, else the English name."""
+        return self.abbreviation or self.name
+
+
+@dataclass(frozen=True)
+class Registry:
+    """Authorities and instruments known to the newsletter.
+
+    With ``by_id`` (a ``registry.yaml``) entries name authorities by registry id
+    and an unknown id is an error; otherwise (the flat ``authorities`` map)
+    they use short names and an unknown one is only a warning.
+    """
+
+    authorities: tuple[Authority, ...] = ()
+    instruments: tuple[Instrument, ...] = ()
+    by_id: bool = False
+
+    def authority(self, reference: str) -> Authority | None:
+        """The authority an entry's ``authority`` value names, if known."""
+        for authority in self.authorities:
+            if reference == (authority.id if self.by_id else authority.short):
+                return authority
+        return None
+
+    def authority_keys(self) -> list[str]:
+        """What entries may write in ``authority``."""
+        return [a.id if self.by_id else a.short for a in self.authorities]
+
+    def instrument(self, instrument_id: str) -> Instrument | None:
+        """The instrument with this id, if known."""
+        return next((i for i in self.instruments if i.id == instrument_id), None)
 
 
 @dataclass(frozen=True)
@@ -98,15 +151,87 @@ class Source:
 
 @dataclass(frozen=True)
 class Authority:
-    """An issuing body: short name as written in entries, full name from the config."""
+    """An issuing body: its short name (abbreviation) and full English name.
+
+    From a registry it also has a stable ``id``, a Chinese name, an official
+    URL and a jurisdiction; from the flat ``authorities`` map, only the names.
+    """
 
     short: str
     name: str
+    id: str = ""
+    name_zh: str | None = None
+    url: str | None = None
+    jurisdiction: str | None = None
 
     @property
     def label(self) -> str:
         """``China Banking ... Commission (CBIRC)``, or just ``CBIRC`` if not configured."""
         return self.short if self.name == self.short else f"{self.name} ({self.short})"
+
+    @property
+    def slug(self) -> str:
+        """The authority's folder name under ``authorities/``: ``CBIRC`` -> ``cbirc``.
+
+        The registry id where there is one; otherwise derived from the short
+        name alone, so renaming the full name keeps every link and feed address.
+        """
+        if self.id:
+            return self.id
+        slug = _NOT_SLUG.sub("-", self.short.lower()).strip("-")
+        # A short name of punctuation only still needs a stable, distinct folder.
+        return slug or "authority-" + hashlib.sha256(self.short.encode()).hexdigest()[:8]
+
+
+STATUSES = {
+    "draft-for-comment": "Draft for comment",
+    "issued": "Issued",
+    "in-force": "In force",
+    "amended": "Amended",
+    "repealed": "Repealed",
+    "enforcement-action": "Enforcement action",
+    "judgment": "Judgment",
+    "other": "Other",
+}
+"""Lifecycle status ids an entry may carry, with their labels."""
+
+
+@dataclass(frozen=True, order=True)
+class EntryRef:
+    """A reference from one entry to another: ``2022-05/cac-draft-rules``."""
+
+    issue_id: str
+    slug: str
+
+    def __str__(self) -> str:
+        return f"{self.issue_id}/{self.slug}"
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    """Where a rule stands: status, key dates, document number, links to other entries."""
+
+    status: str | None = None
+    comment_deadline: EntryDate | None = None
+    effective_date: EntryDate | None = None
+    document_number: str | None = None
+    supersedes: tuple[EntryRef, ...] = ()
+    related: tuple[EntryRef, ...] = ()
+
+    @property
+    def status_label(self) -> str | None:
+        """``Draft for comment`` for ``draft-for-comment``."""
+        return STATUSES[self.status] if self.status else None
+
+    @property
+    def key_dates(self) -> str:
+        """``Comments due 7 Jul 2022 · Effective 1 Sep 2022``, or empty."""
+        parts = []
+        if self.comment_deadline:
+            parts.append(f"Comments due {self.comment_deadline.short_display}")
+        if self.effective_date:
+            parts.append(f"Effective {self.effective_date.short_display}")
+        return " · ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -127,11 +252,45 @@ class Entry:
     highlight_html: str | None = None
     order: int | None = None
     draft: bool = False
+    lifecycle: Lifecycle = field(default_factory=Lifecycle)
+    instruments: tuple[Instrument, ...] = ()
+
+    @property
+    def ref(self) -> EntryRef:
+        """How other entries refer to this one."""
+        return EntryRef(self.issue_id, self.slug)
 
     @property
     def path(self) -> str:
         """Site path of the issue page anchor: ``issues/2022-05/#slug``."""
         return f"issues/{self.issue_id}/#{self.slug}"
+
+    @property
+    def permalink(self) -> str:
+        """Site path of the entry's own page: ``issues/2022-05/slug/``."""
+        return f"issues/{self.issue_id}/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A date a reader must act on or prepare for: a comment deadline or an effective date."""
+
+    date: EntryDate
+    kind: str
+    entry: Entry
+
+    @property
+    def label(self) -> str:
+        """``Comments due`` or ``Takes effect``."""
+        return "Comments due" if self.kind == "comment_deadline" else "Takes effect"
+
+    @property
+    def last_day(self) -> dt.date:
+        """The last day the deadline may fall on: the month's end for month-only dates."""
+        if self.date.day is not None:
+            return self.date.sort_date
+        next_month = dt.date(self.date.year + self.date.month // 12, self.date.month % 12 + 1, 1)
+        return next_month - dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -164,6 +323,8 @@ class Issue:
     intro_html: str
     sections: tuple[Section, ...]
     draft: bool = False
+    show_coming_up: bool = True
+    coming_up: tuple[Deadline, ...] = ()
 
     @property
     def path(self) -> str:
@@ -190,8 +351,23 @@ class Newsletter:
 
     config: Config
     issues: tuple[Issue, ...]
+    as_of: dt.date | None = None
+    upcoming: tuple[Deadline, ...] = ()
+    deadlines: tuple[Deadline, ...] = ()
 
     @property
     def latest(self) -> Issue | None:
         """The newest issue, if there is one."""
         return self.issues[0] if self.issues else None
+
+    @cached_property
+    def _entries(self) -> dict[EntryRef, Entry]:
+        return {entry.ref: entry for issue in self.issues for entry in issue.entries}
+
+    def find(self, ref: EntryRef) -> Entry | None:
+        """The published entry ``ref`` names; ``None`` if it is a draft left out of this build."""
+        return self._entries.get(ref)
+
+    def superseded_by(self, entry: Entry) -> list[Entry]:
+        """The published entries that say they supersede ``entry``."""
+        return [other for other in self._entries.values() if entry.ref in other.lifecycle.supersedes]

@@ -119,16 +119,14 @@ class OutputFiles(Mapping[str, bytes]):
 def check_output_dir(output: Path, protected: Iterable[Path]) -> None:
     """Refuse an output folder that the build must not replace."""
     target = output.resolve()
-    forbidden = {Path("/").resolve(), Path.home().resolve()}
+    if target == Path("/").resolve() or target == Path.home().resolve():
+        raise OutputError(f"refusing to use {output} as the output folder: it is {target}, which the build "
+                          "would replace; choose a folder of its own, such as output/")
     for path in protected:
         resolved = path.resolve()
-        forbidden.add(resolved)
         if resolved == target or target in resolved.parents:
-            raise OutputError(
-                f"refusing to use {output} as the output folder: it contains {path}"
-            )
-    if target in forbidden:
-        raise OutputError(f"refusing to use {output} as the output folder")
+            raise OutputError(f"refusing to use {output} as the output folder: the build replaces it, and it "
+                              f"holds {resolved}; choose a folder of its own, such as output/")
     if target.exists() and not target.is_dir():
         raise OutputError(f"output path {output} exists and is not a folder")
     if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():
@@ -143,12 +141,15 @@ def write_output(
     output: Path,
     protected: Iterable[Path] = (),
     previous: Mapping[str, FileState] | None = None,
+    keep_previous: bool = False,
 ) -> dict[str, FileState]:
     """Make ``files`` (site path -> bytes) the whole content of ``output``, atomically.
 
     ``previous`` is what the last build recorded of ``output``; files still
     as recorded there are reused when their bytes are unchanged. Returns the
     state of every file now in ``output``, to pass as ``previous`` next time.
+    With ``keep_previous``, the replaced output is kept beside it (see
+    ``previous_output``) for the next call to update; otherwise nothing is.
     """
     check_output_dir(output, protected)
     reusable = _reusable(files, output, previous or {})
@@ -159,10 +160,12 @@ def write_output(
     try:
         states = _stage(files, reusable, output, staging)
         _mark(staging, output)
+        _swap_into_place(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    _swap_into_place(staging, output)
+    if not keep_previous:
+        _discard(previous_output(output))
     return states
 
 
@@ -173,6 +176,12 @@ def previous_output(output: Path) -> Path:
     link every file and deleting the old one would unlink every file again.
     """
     return output.parent / f".{output.name}.previous"
+
+
+def _discard(spare: Path) -> None:
+    """Delete a kept previous output, if it is one of ours."""
+    if spare.is_dir() and not spare.is_symlink() and (spare / MARKER).is_file():
+        shutil.rmtree(spare, ignore_errors=True)
 
 
 def _staging_folder(output: Path) -> Path:

@@ -15,6 +15,7 @@ spares hashing the values again.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,8 @@ from pathlib import Path
 from newsletter.assembly import IssueResult, Options, read_issue
 from newsletter.cache import Cache, digest, file_digest, tool_fingerprint
 from newsletter.errors import Problem
-from newsletter.loading import _issue_folders, load_issue_folder
+from newsletter.lifecycle import FolderReferences, folder_references
+from newsletter.loading import issue_folders, load_issue_folder
 from newsletter.model import Config, Issue
 from newsletter.parallel import run_all
 
@@ -53,20 +55,32 @@ class IssueFolder:
 class _CachedIssue:
     issue: Issue | None
     problems: list[Problem]
+    references: FolderReferences
 
 
 Seeds = list[tuple[object, str]]
 """Assembled values paired with fingerprints known from the files they came from."""
 
 
+@dataclass(frozen=True)
+class ReadIssues:
+    """Every issue folder validated, with what the cross-issue checks and fingerprinting need."""
+
+    results: list[IssueResult]
+    references: list[FolderReferences]
+    seeds: Seeds
+
+
 def read_issues(
     root: Path, content_dir: Path, config: Config, options: Options, cache: Cache
-) -> tuple[list[IssueResult], Seeds]:
+) -> ReadIssues:
     """Validate every issue folder under ``content_dir``, from the cache where possible."""
-    folders = [IssueFolder.scan(path) for path in _issue_folders(content_dir)]
+    folders = [IssueFolder.scan(path) for path in issue_folders(content_dir)]
     # Paths in problems are relative to the root, so where the folders are is part of every key.
     where = f"{root.resolve()} {content_dir.resolve()}"
-    base = digest(tool_fingerprint(), where, repr(config), repr(options))
+    # The as-of day only matters across issues (see ``collect``): a new day keeps the cache.
+    per_issue = dataclasses.replace(options, as_of=None)
+    base = digest(tool_fingerprint(), where, repr(config), repr(per_issue))
     keys = [folder.key(base) for folder in folders]
     cached = cache.get_many("issues", keys, _CachedIssue)
     missing = [index for index, found in enumerate(cached) if found is None]
@@ -74,8 +88,9 @@ def read_issues(
     def compute(position: int) -> _CachedIssue:
         index = missing[position]
         folder = folders[index]
-        issue, problems = read_issue(load_issue_folder(folder.path, root), config, options)
-        result = _CachedIssue(issue, problems)
+        raw = load_issue_folder(folder.path, root)
+        issue, problems = read_issue(raw, config, per_issue)
+        result = _CachedIssue(issue, problems, folder_references(raw))
         # A file edited while it was read must not be stored under the older bytes' key.
         if IssueFolder.scan(folder.path) == folder:
             cache.put("issues", keys[index], result)
@@ -85,20 +100,24 @@ def read_issues(
     for index, result in zip(missing, run_all(compute, len(missing), estimate), strict=True):
         cached[index] = result
     cache.prune("issues", set(keys))
-    results: list[IssueResult] = []
-    seeds: Seeds = []
+    read = ReadIssues([], [], [])
     for folder, key, found in zip(folders, keys, cached, strict=True):
         assert found is not None
-        results.append((found.issue, found.problems))
+        read.results.append((found.issue, found.problems))
+        read.references.append(found.references)
         if found.issue is not None:
-            seeds += _seeds(found.issue, key, base, folder)
-    return results, seeds
+            read.seeds.extend(_seeds(found.issue, key, base, folder))
+    return read
 
 
 def _seeds(issue: Issue, key: str, base: str, folder: IssueFolder) -> Seeds:
-    """An issue is identified by its folder's key; an entry by its own file alone."""
+    """An issue is identified by its folder's key; an entry by its own file alone.
+
+    The sections are seeded too: issues given their "Coming up" box across
+    issues are new values that share them.
+    """
     files = dict(folder.files)
-    seeds: Seeds = [(issue, key)]
+    seeds: Seeds = [(issue, key), (issue.sections, f"{key} sections")]
     for section in issue.sections:
         for item in section.items:
             path = item.entry.source_path

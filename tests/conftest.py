@@ -37,6 +37,9 @@ title: CAC publishes draft rules
 section: regulatory
 date: 2022-05-10
 authority: CAC
+sources:
+  - title: CAC notice
+    url: https://www.cac.gov.cn/notice
 ---
 The body of the development.
 """

@@ -29,8 +29,9 @@ def entry(
     extra: str = "",
     body: str = "The body of the development.",
 ) -> str:
-    """An entry file with front matter."""
-    front = f"title: {title}\nsection: {section}\ndate: {date}\nauthority: CAC\n{extra}"
+    """An entry file with front matter, citing a source of its own."""
+    source = f"sources:\n  - title: Notice\n    url: https://example.org/{title.lower().replace(' ', '-')}\n"
+    front = f"title: {title}\nsection: {section}\ndate: {date}\nauthority: CAC\n{source}{extra}"
     return f"---\n{front}---\n{body}\n"
 
 
@@ -197,7 +198,8 @@ def test_an_error_in_a_worker_is_raised_as_without_workers(
         "templates/part-2022-05.html": "May",
     })
     alone = run("build", cwd=root)
-    assert alone.exit_code == 70 and "TemplateSyntaxError" in alone.output
+    assert alone.exit_code == 1
+    assert "templates/part-2022-04.html:1:1: error: template error:" in alone.output
     monkeypatch.setattr(parallel, "MIN_PARALLEL_MS", 0)
     monkeypatch.setattr(parallel, "worker_count", lambda: 2)
     assert run("build", cwd=root).output == alone.output
@@ -230,10 +232,13 @@ def test_rebuild_writes_only_the_files_that_changed(make_site: MakeSite) -> None
     rebuild(root)
     after = {path: (root / "output" / path).stat().st_ino for path in tree(root / "output")}
     rewritten = {path for path in after if after[path] != before[path]}
-    # The home page and the feed show only the newest issue in full; March is older.
+    # Only the files that show the body: the home page shows the newest issue, and March is older.
     assert rewritten == {
         "issues/2022-03/index.html", "issues/2022-03/email.html",
-        "issues/2022-03/email.txt", "issues/2022-03/email.eml", "feed.xml",
+        "issues/2022-03/email.txt", "issues/2022-03/email.eml", "issues/2022-03/march-fine/index.html",
+        "sections/enforcement/index.html", "sections/enforcement/feed.xml",
+        "authorities/cac/index.html", "authorities/cac/feed.xml",
+        "feed.xml", "atom.xml", "feed.json", "search/index.js",
     }
 
 

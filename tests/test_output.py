@@ -83,12 +83,12 @@ def test_a_failed_write_leaves_the_previous_output_untouched(tmp_path: Path) -> 
 
 def test_the_replaced_output_is_kept_beside_it_and_updated_into_the_next(tmp_path: Path) -> None:
     output = tmp_path / "output"
-    states = write_output({"a.html": b"A1", "b.html": b"B", "c/d.html": b"D"}, output)
+    states = write_output({"a.html": b"A1", "b.html": b"B", "c/d.html": b"D"}, output, keep_previous=True)
     second = {"a.html": b"A2", "b.html": b"B", "c/d.html": b"D"}
-    states = write_output(second, output, previous=states)
+    states = write_output(second, output, previous=states, keep_previous=True)
     spare = previous_output(output)
     assert contents(spare)["a.html"] == b"A1"
-    write_output({"a.html": b"A3", "b.html": b"B", "e.html": b"E"}, output, previous=states)
+    write_output({"a.html": b"A3", "b.html": b"B", "e.html": b"E"}, output, previous=states, keep_previous=True)
     assert contents(output) == {
         "a.html": b"A3", "b.html": b"B", "e.html": b"E", MARKER: (output / MARKER).read_bytes()
     }
@@ -102,8 +102,8 @@ def test_a_folder_we_do_not_own_where_the_previous_output_goes_is_left_alone(
     foreign = previous_output(output)
     foreign.mkdir()
     (foreign / "notes.txt").write_text("mine")
-    states = write_output({"a.html": b"A"}, output)
-    write_output({"a.html": b"A, revised"}, output, previous=states)
+    states = write_output({"a.html": b"A"}, output, keep_previous=True)
+    write_output({"a.html": b"A, revised"}, output, previous=states, keep_previous=True)
     assert contents(foreign) == {"notes.txt": b"mine"}
     assert (output / "a.html").read_bytes() == b"A, revised"
     assert sorted(path.name for path in tmp_path.iterdir()) == [foreign.name, "output"]

@@ -12,23 +12,29 @@ their own: add a page to ``site.site_pages`` and it is built.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import cast
 
 import jinja2
 
 from newsletter.errors import Problem
 from newsletter.model import Newsletter
-from newsletter.render.email import render_email, size_problems
+from newsletter.render.calendar import render_calendars
+from newsletter.render.email import email_problems, render_email
 from newsletter.render.feeds import render_feeds
 from newsletter.render.jobs import Files, Job, TemplateNames
 from newsletter.render.site import site_jobs
 
 Renderer = Callable[[Newsletter, jinja2.Environment], Files]
 
+
+def calendars(newsletter: Newsletter, env: jinja2.Environment) -> Files:
+    """The deadline calendars, as a renderer like the others (they use no templates)."""
+    return render_calendars(newsletter)
+
+
 PER_ISSUE: tuple[Renderer, ...] = (render_email,)
 """Kinds rendered once per issue, from a newsletter holding only that issue."""
 
-WHOLE_ARCHIVE: tuple[Renderer, ...] = (render_feeds,)
+WHOLE_ARCHIVE: tuple[Renderer, ...] = (render_feeds, calendars)
 """Kinds rendered from the whole newsletter."""
 
 
@@ -48,5 +54,4 @@ def output_jobs(
 
 def output_problems(newsletter: Newsletter, files: Mapping[str, bytes]) -> list[Problem]:
     """Problems found in the rendered output (only read from ``files``)."""
-    return size_problems(newsletter, cast(Files, files))
-
+    return email_problems(newsletter, files)

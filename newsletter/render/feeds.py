@@ -1,50 +1,219 @@
-"""Feeds of the archive: RSS 2.0 with one item per issue (full issue in ``content:encoded``).
+"""Feeds of the archive, in RSS 2.0, Atom 1.0 and JSON Feed 1.1.
 
-Every date comes from the content (issue dates), never from the clock, so
-rebuilding unchanged content gives identical bytes.
+Two kinds of content: the archive feed has one item per issue (the whole
+issue as HTML), and each section, authority and tag has a feed of its
+individual developments. Both are first described as a format-neutral
+:class:`Feed`, which one small writer per format turns into bytes.
+
+Stability rules, which feed readers rely on:
+
+* an item's id is the absolute URL of its page (issue or development), so
+  editing an entry's text or title never makes it look like a new item;
+* every date comes from the content (the issue date, at 08:00 in the
+  configured time zone), never from the clock, so unchanged content
+  rebuilds to identical bytes; a feed's own updated date is its newest item's;
+* each feed carries the newest ``feed_limit`` items (default 50).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import jinja2
 from feedgen.feed import FeedGenerator
 
 from newsletter import __version__
-from newsletter.model import Issue, Newsletter
+from newsletter.model import Config, Issue, Newsletter
+from newsletter.render.fragments import entry_summary
+from newsletter.render.taxonomy import Placed, Term, taxonomies
 
 Files = dict[str, bytes]
 
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+"""The updated date of a feed with no items: still derived from content, not the clock."""
+
+PUBLISHING_TIME = dt.time(8, 0)
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """One item of a feed, whatever the format."""
+
+    id: str
+    url: str
+    title: str
+    published: dt.datetime
+    summary: str
+    content_html: str
+    tags: tuple[str, ...] = ()
+    external_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A feed's content: written to ``folder`` (``""`` or ``tags/pipl/``) in one or more formats."""
+
+    folder: str
+    title: str
+    description: str
+    page_url: str
+    items: tuple[FeedItem, ...]
+
+    @property
+    def updated(self) -> dt.datetime:
+        """The newest item's date."""
+        return max((item.published for item in self.items), default=EPOCH)
+
+
+Writer = Callable[[Feed, str, Config], bytes]
+
 
 def render_feeds(newsletter: Newsletter, env: jinja2.Environment) -> Files:
-    """Render ``feed.xml``."""
+    """Render the archive feed in every format and a feed per section, authority and tag."""
     config = newsletter.config
-    zone = ZoneInfo(config.timezone)
-    issues = newsletter.issues[: config.feed_limit]
-    feed = FeedGenerator()
-    feed.title(config.title)
-    feed.id(config.base_url)
-    feed.link(href=config.base_url + "feed.xml", rel="self", type="application/rss+xml")
-    feed.link(href=config.base_url, rel="alternate")
-    feed.description(config.description or config.title)
-    feed.language(config.language)
-    feed.generator("newsletter", __version__)
-    feed.lastBuildDate(_published(issues[0], zone) if issues else dt.datetime(1970, 1, 1, tzinfo=dt.UTC))
+    files = write_feed(archive_feed(newsletter, env), config, ARCHIVE_FORMATS)
+    for taxonomy in taxonomies(newsletter):
+        for term in taxonomy.terms:
+            files.update(write_feed(term_feed(term, config, env), config, TERM_FORMATS))
+    return files
+
+
+def archive_feed(newsletter: Newsletter, env: jinja2.Environment) -> Feed:
+    """One item per issue, newest first, with the whole issue as content."""
+    config = newsletter.config
     template = env.get_template("feed_content.html")
-    for issue in issues:
-        url = config.base_url + issue.path
-        item = feed.add_entry(order="append")
-        item.id(url)
-        item.guid(url, permalink=True)
-        item.title(issue.title)
-        item.link(href=url)
-        item.published(_published(issue, zone))
-        item.description(issue.summary or issue.title)
-        item.content(template.render(site=config, issue=issue, web_url=url), type="CDATA")
-    return {"feed.xml": feed.rss_str(pretty=True)}
+    items = tuple(
+        FeedItem(
+            id=url,
+            url=url,
+            title=issue.title,
+            published=published(issue, config),
+            summary=issue.summary or issue.title,
+            content_html=template.render(site=config, issue=issue, web_url=url),
+        )
+        for issue in newsletter.issues[: config.feed_limit]
+        for url in [config.base_url + issue.path]
+    )
+    return Feed("", config.title, config.description or config.title, config.base_url, items)
 
 
-def _published(issue: Issue, zone: ZoneInfo) -> dt.datetime:
-    return dt.datetime.combine(issue.date, dt.time(8, 0), tzinfo=zone)
+def term_feed(term: Term, config: Config, env: jinja2.Environment) -> Feed:
+    """One item per development of a section, authority or tag, newest first."""
+    template = env.get_template("feed_entry.html")
+    placed = sorted(term.placed, key=lambda p: published(p.issue, config), reverse=True)
+    items = tuple(_development(p, config, template) for p in placed[: config.feed_limit])
+    return Feed(
+        term.path,
+        f"{config.title}: {term.title}",
+        f"Developments filed under {term.title} in {config.title}.",
+        config.base_url + term.path,
+        items,
+    )
+
+
+def _development(placed: Placed, config: Config, template: jinja2.Template) -> FeedItem:
+    entry = placed.entry
+    url = config.base_url + entry.permalink
+    content = template.render(site=config, placed=placed, entry=entry, issue=placed.issue)
+    return FeedItem(
+        id=url,
+        url=url,
+        title=entry.title,
+        published=published(placed.issue, config),
+        summary=entry_summary(entry) or entry.title,
+        content_html=content,
+        tags=entry.tags,
+        external_url=entry.url,
+    )
+
+
+def published(issue: Issue, config: Config) -> dt.datetime:
+    """When an issue, and every development in it, was published: 08:00 on its date."""
+    return dt.datetime.combine(issue.date, PUBLISHING_TIME, tzinfo=ZoneInfo(config.timezone))
+
+
+def write_feed(feed: Feed, config: Config, formats: Iterable[str]) -> Files:
+    """Write ``feed`` in each format, named by file (``feed.xml``, ``atom.xml``, ``feed.json``)."""
+    return {
+        feed.folder + name: WRITERS[name](feed, config.base_url + feed.folder + name, config)
+        for name in formats
+    }
+
+
+def rss(feed: Feed, self_url: str, config: Config) -> bytes:
+    """RSS 2.0 with the full HTML in ``content:encoded``."""
+    xml: bytes = _generator(feed, self_url, "application/rss+xml", config).rss_str(pretty=True)
+    return xml
+
+
+def atom(feed: Feed, self_url: str, config: Config) -> bytes:
+    """Atom 1.0 with the full HTML as escaped ``html`` content."""
+    xml: bytes = _generator(feed, self_url, "application/atom+xml", config).atom_str(pretty=True)
+    return xml
+
+
+def _generator(feed: Feed, self_url: str, media_type: str, config: Config) -> FeedGenerator:
+    """Fill a feedgen generator; every date is set so feedgen never falls back to now()."""
+    generator = FeedGenerator()
+    generator.id(feed.page_url)
+    generator.title(feed.title)
+    generator.description(feed.description)
+    generator.author({"name": config.title})
+    generator.link(href=self_url, rel="self", type=media_type)
+    generator.link(href=feed.page_url, rel="alternate", type="text/html")
+    generator.language(config.language)
+    generator.generator("newsletter", __version__)
+    generator.updated(feed.updated)
+    for item in feed.items:
+        entry = generator.add_entry(order="append")
+        entry.id(item.id)
+        entry.guid(item.id, permalink=True)
+        entry.title(item.title)
+        entry.link(href=item.url, rel="alternate", type="text/html")
+        entry.published(item.published)
+        entry.updated(item.published)
+        entry.description(item.summary, isSummary=True)
+        entry.content(item.content_html, type="html")
+        for tag in item.tags:
+            entry.category(term=tag)
+    return generator
+
+
+def json_feed(feed: Feed, self_url: str, config: Config) -> bytes:
+    """JSON Feed 1.1."""
+    document = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": feed.title,
+        "home_page_url": feed.page_url,
+        "feed_url": self_url,
+        "description": feed.description,
+        "language": config.language,
+        "authors": [{"name": config.title, "url": config.base_url}],
+        "items": [_json_item(item) for item in feed.items],
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
+
+
+def _json_item(item: FeedItem) -> dict[str, object]:
+    fields: dict[str, object] = {
+        "id": item.id,
+        "url": item.url,
+        "title": item.title,
+        "summary": item.summary,
+        "content_html": item.content_html,
+        "date_published": item.published.isoformat(),
+    }
+    if item.external_url:
+        fields["external_url"] = item.external_url
+    if item.tags:
+        fields["tags"] = list(item.tags)
+    return fields
+
+
+WRITERS: dict[str, Writer] = {"feed.xml": rss, "atom.xml": atom, "feed.json": json_feed}
+ARCHIVE_FORMATS = ("feed.xml", "atom.xml", "feed.json")
+TERM_FORMATS = ("feed.xml",)

@@ -84,11 +84,11 @@ class TemplateNames:
 
     def _facts(self, name: str) -> _TemplateFacts:
         assert self.env.loader is not None
-        source, _, _ = self.env.loader.get_source(self.env, name)
+        source, filename, _ = self.env.loader.get_source(self.env, name)
         key = digest(tool_fingerprint(), name, source)
         facts = self.cache.get("template-facts", key, _TemplateFacts)
         if facts is None:
-            tree = self.env.parse(source)
+            tree = self.env.parse(source, name, filename)  # named, so a syntax error is located
             facts = _TemplateFacts(
                 frozenset(meta.find_undeclared_variables(tree)),
                 tuple(meta.find_referenced_templates(tree)),

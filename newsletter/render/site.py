@@ -1,4 +1,9 @@
-"""The web edition: home page with the archive, one page per issue, the stylesheet."""
+"""The web edition: home page, issues, a page per development, browsing pages and site files.
+
+Pages link to each other relatively (see ``url()`` in the templates), so the
+site works under any base path and from disk; only ``canonical``, the
+social-media tags, the sitemap and the 404 page use absolute URLs.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,14 @@ from typing import Any
 import jinja2
 
 from newsletter.model import Newsletter
+from newsletter.render.fragments import entry_summary, shift_headings
 from newsletter.render.jobs import Files, Job, TemplateNames
+from newsletter.render.search import render_search
+from newsletter.render.sitemap import render_sitemap
+from newsletter.render.taxonomy import placed_entries, taxonomies, timelines
+
+ASSETS = ("style.css", "favicon.svg", "search/search.js")
+"""Files rendered from the template of the same name, without page values."""
 
 
 @dataclass(frozen=True)
@@ -19,6 +31,7 @@ class Page:
     path: str
     template: str
     values: dict[str, Any] = field(default_factory=dict)
+    in_sitemap: bool = True
 
     @property
     def url_path(self) -> str:
@@ -27,27 +40,28 @@ class Page:
 
 
 def render_site(newsletter: Newsletter, env: jinja2.Environment) -> Files:
-    """Render every page of the web edition and the stylesheet."""
+    """Render every page of the web edition, its assets, sitemap and search index."""
     files: Files = {}
     for job in site_jobs(newsletter, env):
         files.update(job.run(env))
     return files
 
 
-ARCHIVE_WIDE = frozenset({"issues"})
+ARCHIVE_WIDE = frozenset({"issues", "newsletter"})
 """Context variables of every page that carry the whole archive (see ``render_page``)."""
 
 
 def site_jobs(
     newsletter: Newsletter, env: jinja2.Environment, names: TemplateNames | None = None
 ) -> list[Job]:
-    """A job per page, given the archive only if its templates read it; the stylesheet."""
+    """A job per page, given the archive only if its templates read it; assets, sitemap, search index."""
     names = names or TemplateNames(env)
-    jobs = [
-        Job(_page_file, (page, _as_seen(page, newsletter, names)))
-        for page in site_pages(newsletter)
-    ]
-    jobs.append(Job(_stylesheet, ()))
+    pages = list(site_pages(newsletter))
+    jobs = [Job(_page_file, (page, _as_seen(page, newsletter, names))) for page in pages]
+    jobs += [Job(_asset, (asset,)) for asset in ASSETS]
+    listed = tuple(page.url_path for page in pages if page.in_sitemap)
+    jobs.append(Job(render_sitemap, (newsletter.config, listed)))
+    jobs.append(Job(_search_index, (newsletter,)))
     return jobs
 
 
@@ -67,15 +81,63 @@ def _page_file(page: Page, newsletter: Newsletter, env: jinja2.Environment) -> F
     return {page.path: render_page(page, newsletter, env)}
 
 
-def _stylesheet(env: jinja2.Environment) -> Files:
-    return {"style.css": env.get_template("style.css").render().encode()}
+def _asset(name: str, env: jinja2.Environment) -> Files:
+    return {name: env.get_template(name).render().encode()}
+
+
+def _search_index(newsletter: Newsletter, env: jinja2.Environment) -> Files:
+    return render_search(newsletter)
 
 
 def site_pages(newsletter: Newsletter) -> Iterator[Page]:
     """List the pages of the site."""
-    yield Page("index.html", "index.html", {"latest": newsletter.latest})
+    archive = taxonomies(newsletter)
+    yield Page("index.html", "index.html", {"latest": newsletter.latest, "taxonomies": archive})
     for issue in newsletter.issues:
         yield Page(f"{issue.path}index.html", "issue.html", {"issue": issue})
+    for placed in placed_entries(newsletter):
+        entry = placed.entry
+        description = entry_summary(entry) or entry.title
+        yield Page(f"{entry.permalink}index.html", "entry.html", {
+            "placed": placed, "entry": entry, "issue": placed.issue, "description": description,
+            # Looked up here, not in the template, so the page depends on these entries alone.
+            "superseded_by": newsletter.superseded_by(entry),
+            "linked": {ref: newsletter.find(ref) for ref in (*entry.lifecycle.supersedes, *entry.lifecycle.related)},
+        })
+    registry = {authority.slug: authority for authority in newsletter.config.registry.authorities}
+    with_deadlines = {a.slug for deadline in newsletter.deadlines for a in deadline.entry.authorities}
+    for taxonomy in archive:
+        yield Page(f"{taxonomy.path}index.html", "taxonomy.html", {"taxonomy": taxonomy})
+        for term in taxonomy.terms:
+            is_authority = taxonomy.kind == "authorities"
+            yield Page(f"{term.path}index.html", "term.html", {
+                "taxonomy": taxonomy,
+                "term": term,
+                "authority": registry.get(term.slug) if is_authority else None,
+                "has_calendar": is_authority and term.slug in with_deadlines,
+            })
+    instruments = timelines(newsletter)
+    yield Page("instruments/index.html", "instruments.html", {"timelines": instruments})
+    for timeline in instruments:
+        yield Page(f"{timeline.path}index.html", "instrument.html", {"timeline": timeline})
+    yield Page("upcoming/index.html", "upcoming.html")
+    yield Page("search/index.html", "search.html")
+    # A 404 page is served at whatever address was not found, so relative links would break.
+    yield Page("404.html", "404.html", {"url": AbsoluteUrl(newsletter.config.base_url)}, in_sitemap=False)
+
+
+@dataclass(frozen=True)
+class AbsoluteUrl:
+    """A ``url()`` for templates that links to site paths absolutely, under ``base_url``.
+
+    A value rather than a closure, so that the page it is given to can be fingerprinted.
+    """
+
+    base_url: str
+
+    def __call__(self, target: str) -> str:
+        """The absolute URL of the site path ``target``."""
+        return self.base_url + target
 
 
 def render_page(page: Page, newsletter: Newsletter, env: jinja2.Environment) -> bytes:
@@ -83,9 +145,12 @@ def render_page(page: Page, newsletter: Newsletter, env: jinja2.Environment) -> 
     config = newsletter.config
     html = env.get_template(page.template).render(
         site=config,
+        newsletter=newsletter,
         issues=newsletter.issues,
         page_path=page.path,
         canonical=config.base_url + page.url_path,
+        entry_summary=entry_summary,
+        shift_headings=shift_headings,
         **page.values,
     )
     return html.encode()

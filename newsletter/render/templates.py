@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 
 from newsletter.model import MONTHS
-from newsletter.render.text import wrap
+from newsletter.render.text import display_width, wrap
 
 DEFAULTS = resources.files("newsletter") / "templates"
 
@@ -71,4 +71,4 @@ def relative_url(context: Any, target: str) -> str:
 
 def underline(heading: str, mark: str = "=") -> str:
     """A plain-text heading: the text, then a rule of the same width."""
-    return f"{heading}\n{mark * len(heading)}"
+    return f"{heading}\n{mark * display_width(heading)}"

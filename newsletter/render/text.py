@@ -7,13 +7,19 @@ appears the caller lists it under the item, later mentions reuse the number.
 from __future__ import annotations
 
 import re
-import textwrap
+import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 WIDTH = 72
 _BLOCKS = {"p", "li", "blockquote", "h3", "h4", "h5", "h6", "pre", "tr", "dt", "dd", "hr"}
 _SPACE = re.compile(r"\s+")
+_BREAKABLE_SPACE = re.compile(r"[ \t\n\r\f\v]+")  # not U+00A0: a no-break space must hold
+# Chinese and Japanese line breaking ("kinsoku"): these never start a line ...
+_NO_LINE_START = set("，。、；：？！）」』】》〉〕］｝〗〙・ー～…‥％.,;:!?)]}”’")
+# ... and these never end one.
+_NO_LINE_END = set("（「『【《〈〔［｛〖〘“‘([{")
 
 
 @dataclass
@@ -42,7 +48,7 @@ class _Block:
     indent: str
     text: str = ""
     preformatted: bool = False
-    list_item: bool = False
+    tight: bool = False  # list items and table rows follow each other without a blank line
 
 
 class _Converter(HTMLParser):
@@ -52,16 +58,18 @@ class _Converter(HTMLParser):
         self.blocks: list[_Block] = []
         self.lists: list[list[int]] = []  # per open list: [next number] or [] for bullets
         self.quote = 0
-        self.href: list[str | None] = []
+        self.links: list[tuple[str | None, int]] = []  # per open <a>: href, where its text starts
         self.pre = False
 
-    def _open(self, prefix: str = "") -> None:
-        if not prefix and self.blocks and not self.blocks[-1].text:
-            return  # e.g. a <p> inside an <li> continues the item's block
+    def _open(self, prefix: str = "", tight: bool = False) -> None:
+        if self.blocks and not self.blocks[-1].text.strip():
+            if not prefix and self.blocks[-1].prefix.strip():
+                return  # a <p> inside an <li> continues the item's block
+            self.blocks.pop()  # nothing written yet: start afresh at the current depth
         depth = "   " * max(len(self.lists) - 1, 0)
         quote = "> " * self.quote
-        block = _Block(quote + depth + prefix, quote + depth + " " * len(prefix), "", self.pre, bool(prefix))
-        self.blocks.append(block)
+        indent = quote + depth + " " * len(prefix)
+        self.blocks.append(_Block(quote + depth + prefix, indent, "", self.pre, tight))
 
     def _current(self) -> _Block:
         if not self.blocks:
@@ -75,10 +83,10 @@ class _Converter(HTMLParser):
         elif tag == "li":
             numbers = self.lists[-1] if self.lists else []
             if numbers:
-                self._open(f"{numbers[0]}. ")
+                self._open(f"{numbers[0]}. ", tight=True)
                 numbers[0] += 1
             else:
-                self._open("- ")
+                self._open("- ", tight=True)
         elif tag == "blockquote":
             self.quote += 1
         elif tag == "pre":
@@ -87,14 +95,16 @@ class _Converter(HTMLParser):
         elif tag == "hr":
             self._open()
             self._current().text = "* * *"
-        elif tag in ("td", "th") and self._current().text:
+        elif tag == "tr":
+            self._open(tight=True)
+        elif tag in ("td", "th") and self._current().text.strip():
             self._current().text += " | "
         elif tag in _BLOCKS:
             self._open()
         elif tag == "br":
             self._current().text += "\n"
         elif tag == "a":
-            self.href.append(dict(attrs).get("href"))
+            self.links.append((dict(attrs).get("href"), len(self._current().text)))
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("ul", "ol") and self.lists:
@@ -103,15 +113,18 @@ class _Converter(HTMLParser):
             self.quote = max(self.quote - 1, 0)
         elif tag == "pre":
             self.pre = False
-        elif tag == "a" and self.href:
-            href = self.href.pop()
-            if href:
+        elif tag == "a" and self.links:
+            href, start = self.links.pop()
+            shown = self._current().text[start:].strip()
+            # A link that shows its own address needs no reference to repeat it.
+            if href and shown not in (href, href.removeprefix("mailto:")):
                 self._current().text += f" [{self.refs.number(href)}]"
         if tag in _BLOCKS or tag in ("ul", "ol", "blockquote"):
             self._open()
 
     def handle_data(self, data: str) -> None:
-        self._current().text += data
+        # Outside <pre>, line breaks in the HTML source are spaces; only <br> breaks a line.
+        self._current().text += data if self.pre else _BREAKABLE_SPACE.sub(" ", data)
 
 
 def html_to_text(fragment: str, refs: LinkRefs, width: int = WIDTH, indent: str = "") -> str:
@@ -123,14 +136,15 @@ def html_to_text(fragment: str, refs: LinkRefs, width: int = WIDTH, indent: str 
     parts: list[str] = []
     for previous, block in zip([None, *blocks], blocks, strict=False):
         if previous is not None:
-            parts.append("\n" if previous.list_item and block.list_item else "\n\n")
+            parts.append("\n" if previous.tight and block.tight else "\n\n")
         parts.append(_wrap(block, width, indent))
     return "".join(parts)
 
 
 def _wrap(block: _Block, width: int, indent: str) -> str:
     if block.preformatted:
-        return "\n".join(indent + block.indent + line for line in block.text.strip("\n").splitlines())
+        lines = block.text.strip("\n").splitlines()
+        return "\n".join(indent + block.indent + line for line in lines)
     lines = []
     for number, part in enumerate(block.text.split("\n")):
         text = _SPACE.sub(" ", part).strip()
@@ -140,12 +154,52 @@ def _wrap(block: _Block, width: int, indent: str) -> str:
 
 
 def wrap(text: str, width: int = WIDTH, first: str = "", rest: str = "") -> str:
-    """Wrap one paragraph without breaking words or URLs."""
-    return textwrap.fill(
-        text,
-        width=width,
-        initial_indent=first,
-        subsequent_indent=rest,
-        break_long_words=False,
-        break_on_hyphens=False,
-    )
+    """Wrap one paragraph to ``width`` columns without breaking words or URLs.
+
+    Chinese and Japanese characters take two columns and a line may break
+    between them, since those scripts put no spaces between words.
+    """
+    lines: list[str] = []
+    line, used, started = first, display_width(first), False
+    for word in _BREAKABLE_SPACE.split(text.strip()):
+        for index, piece in enumerate(_pieces(word)):
+            joined = f" {piece}" if index == 0 and started else piece
+            if started and used + display_width(joined) > width:
+                lines.append(line)
+                line, used = rest + piece, display_width(rest + piece)
+            else:
+                line, used = line + joined, used + display_width(joined)
+            started = True
+    if started:
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a fixed-width font: wide (CJK) characters count twice."""
+    return sum(_char_width(char) for char in text)
+
+
+def _char_width(char: str) -> int:
+    if unicodedata.combining(char) or unicodedata.category(char) == "Cf":
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def _pieces(word: str) -> Iterator[str]:
+    """Split a word where a line may break inside it: between wide characters."""
+    if "://" in word or word.startswith("mailto:"):
+        yield word
+        return
+    start = 0
+    for index in range(1, len(word)):
+        before, after = word[index - 1], word[index]
+        if (
+            (_char_width(before) == 2 or _char_width(after) == 2)
+            and after not in _NO_LINE_START
+            and before not in _NO_LINE_END
+        ):
+            yield word[start:index]
+            start = index
+    if word:
+        yield word[start:]

@@ -1,0 +1,114 @@
+"""Lifecycle fields of an entry (status, deadlines, references) and their checks.
+
+References between entries (``supersedes``, ``related``) are written
+``<issue-id>/<slug>`` and must name an entry file that exists, whether or not
+it is a draft; they are checked once every issue folder has been read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from newsletter.errors import Problem
+from newsletter.fields import SLUG, Fields, did_you_mean
+from newsletter.loading import ENTRY_SUFFIXES, RawDocument, RawIssue
+from newsletter.model import STATUSES, EntryRef, Lifecycle
+
+LIFECYCLE_FIELDS = (
+    "status", "comment_deadline", "effective_date", "document_number", "supersedes", "related",
+)
+REFERENCE_FIELDS = ("supersedes", "related")
+
+
+def read_lifecycle(fields: Fields) -> Lifecycle:
+    """Read the optional lifecycle fields of one entry."""
+    status = fields.text("status")
+    if status is not None and status not in STATUSES:
+        fields.error(
+            "status",
+            f"unknown status '{status}'{did_you_mean(status, STATUSES)} (statuses: {', '.join(STATUSES)})",
+        )
+        status = None
+    return Lifecycle(
+        status=status,
+        comment_deadline=fields.date("comment_deadline", allow_month=True),
+        effective_date=fields.date("effective_date", allow_month=True),
+        document_number=fields.text("document_number"),
+        supersedes=_references(fields, "supersedes"),
+        related=_references(fields, "related"),
+    )
+
+
+def _references(fields: Fields, key: str) -> tuple[EntryRef, ...]:
+    refs = []
+    for index, text in enumerate(fields.text_list(key, one_allowed=True)):
+        issue_id, _, slug = text.strip().partition("/")
+        if SLUG.fullmatch(issue_id) and SLUG.fullmatch(slug):
+            refs.append(EntryRef(issue_id, slug))
+        else:
+            fields.item_problem(
+                key, index, f"'{text}' in '{key}' must be written <issue-id>/<slug>, like 2022-05/cac-draft-rules"
+            )
+    return tuple(refs)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One ``supersedes``/``related`` value as written, and where it is written."""
+
+    key: str
+    text: str
+    path: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class FolderReferences:
+    """What one issue folder offers other folders and asks of them: its entry names, its references.
+
+    A pure function of the folder's files, so it is kept in the build cache
+    beside the folder's issue while references are checked across all folders.
+    """
+
+    names: tuple[str, ...]
+    references: tuple[Reference, ...]
+
+
+def folder_references(issue: RawIssue) -> FolderReferences:
+    """The entry names (``<issue-id>/<slug>``) of ``issue`` and the references its entries make."""
+    issue_id = issue.folder.rsplit("/", 1)[-1]
+    names = tuple(f"{issue_id}/{doc.path.rsplit('/', 1)[-1].rsplit('.', 1)[0]}" for doc in issue.entries)
+    references = tuple(
+        reference for doc in issue.entries if doc.ok for key in REFERENCE_FIELDS for reference in _written(doc, key)
+    )
+    return FolderReferences(names, references)
+
+
+def _written(doc: RawDocument, key: str) -> list[Reference]:
+    value = doc.data.get(key)
+    texts = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    found = []
+    for index, text in enumerate(texts):
+        if isinstance(text, str) and "/" in text:
+            line, column = doc.at((key, index) if isinstance(value, list) else (key,))
+            found.append(Reference(key, text.strip(), doc.path, line, column))
+    return found
+
+
+def dangling(folders: Iterable[FolderReferences]) -> list[Problem]:
+    """Report the references of ``folders`` to entries that no folder has, naming both files."""
+    folders = list(folders)
+    existing = {name for folder in folders for name in folder.names}
+    suffixes = "|".join(s.lstrip(".") for s in ENTRY_SUFFIXES)
+    return [
+        Problem(
+            ref.path, ref.line, ref.column,
+            f"'{ref.key}' refers to {ref.text}, but there is no {ref.path.rsplit('/', 2)[0]}/{ref.text}.{{{suffixes}}}"
+            f"{did_you_mean(ref.text, existing)}",
+        )
+        for folder in folders
+        for ref in folder.references
+        if ref.text not in existing
+    ]

@@ -1,0 +1,70 @@
+"""iCalendar files of deadlines: ``calendar.ics`` and one per authority.
+
+One all-day event per comment deadline and effective date; a month-only
+date becomes an event spanning that month. UIDs derive from the entry and
+the kind of date, and DTSTAMP from the issue's date, so rebuilding gives the
+same bytes and calendar apps update events in place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+import icalendar
+
+from newsletter import __version__
+from newsletter.model import Deadline, Newsletter
+
+Files = dict[str, bytes]
+
+
+def render_calendars(newsletter: Newsletter) -> Files:
+    """Render ``calendar.ics`` and ``authorities/<slug>/calendar.ics`` where there are events."""
+    files: Files = {}
+    deadlines = newsletter.deadlines
+    if deadlines:
+        files["calendar.ics"] = calendar(newsletter, newsletter.config.title, deadlines)
+    by_authority: dict[str, list[Deadline]] = {}
+    names: dict[str, str] = {}
+    for deadline in deadlines:
+        for authority in deadline.entry.authorities:
+            by_authority.setdefault(authority.slug, []).append(deadline)
+            names[authority.slug] = authority.name
+    for slug, own in sorted(by_authority.items()):
+        title = f"{newsletter.config.title}: {names[slug]}"
+        files[f"authorities/{slug}/calendar.ics"] = calendar(newsletter, title, own)
+    return files
+
+
+def calendar(newsletter: Newsletter, title: str, deadlines: Iterable[Deadline]) -> bytes:
+    """One calendar with an event per deadline."""
+    config = newsletter.config
+    cal = icalendar.Calendar()
+    cal.add("prodid", f"-//newsletter {__version__}//{config.title}//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", title)
+    issue_dates = {issue.id: issue.date for issue in newsletter.issues}
+    host = urlsplit(config.base_url).hostname or "localhost"
+    for deadline in deadlines:
+        cal.add_component(_event(deadline, config.base_url, host, issue_dates[deadline.entry.issue_id]))
+    cal.validate()  # type: ignore[no-untyped-call]
+    ical: bytes = cal.to_ical()
+    return ical
+
+
+def _event(deadline: Deadline, base_url: str, host: str, published: dt.date) -> icalendar.Event:
+    entry = deadline.entry
+    event = icalendar.Event()
+    event.add("uid", f"{entry.issue_id}-{entry.slug}-{deadline.kind.replace('_', '-')}@{host}")
+    event.add("dtstamp", dt.datetime.combine(published, dt.time(0, 0), tzinfo=dt.UTC))
+    event.add("dtstart", deadline.date.sort_date)
+    event.add("dtend", deadline.last_day + dt.timedelta(days=1))
+    event.add("summary", f"{deadline.label}: {entry.title}")
+    when = "" if deadline.date.day else f" (expected in {deadline.date.display}; the exact day is not known)"
+    event.add("description", f"{deadline.label}{when}. {base_url}{entry.permalink}")
+    event.add("url", f"{base_url}{entry.permalink}")
+    event.add("transp", "TRANSPARENT")
+    return event

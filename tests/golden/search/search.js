@@ -1,0 +1,96 @@
+/* Search of the archive, in the browser: no server. The index (search/index.js)
+   is built with the site; see newsletter/render/search.py for its layout. */
+(function () {
+  "use strict";
+
+  var HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff";
+  // Must split text as WORD in search.py does: runs of letters and digits, one Chinese character each.
+  var WORD = new RegExp("[" + HAN + "]|(?:(?![" + HAN + "])[\\p{L}\\p{N}])+", "gu");
+
+  function words(text) {
+    return text.toLowerCase().match(WORD) || [];
+  }
+
+  /* Documents (newest first) that have, for every query word, an indexed word starting with it. */
+  function search(index, query) {
+    var queryWords = words(query);
+    if (queryWords.length === 0) {
+      return [];
+    }
+    var indexed = Object.keys(index.words);
+    var matching = null;
+    queryWords.forEach(function (queryWord) {
+      var found = new Set();
+      indexed.forEach(function (word) {
+        if (word.startsWith(queryWord)) {
+          index.words[word].forEach(function (doc) { found.add(doc); });
+        }
+      });
+      matching = matching === null ? found : new Set(Array.from(matching).filter(function (doc) {
+        return found.has(doc);
+      }));
+    });
+    return Array.from(matching).sort(function (a, b) { return a - b; }).map(function (doc) {
+      return index.docs[doc];
+    });
+  }
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) {
+      node.className = className;
+    }
+    if (text) {
+      node.textContent = text;
+    }
+    return node;
+  }
+
+  function show(results, query, root) {
+    var list = document.getElementById("search-results");
+    var status = document.getElementById("search-status");
+    list.replaceChildren();
+    if (!query.trim()) {
+      status.textContent = "";
+      return;
+    }
+    status.textContent = results.length === 0
+      ? "No development matches \u201c" + query + "\u201d."
+      : results.length + (results.length === 1 ? " development matches" : " developments match")
+        + " \u201c" + query + "\u201d, newest first.";
+    results.forEach(function (doc) {
+      var item = element("li");
+      var title = element("h2", "development-title");
+      var link = element("a", "", doc[1]);
+      link.href = root + doc[0];
+      title.appendChild(link);
+      item.appendChild(title);
+      item.appendChild(element("p", "item-meta", doc[2]));
+      if (doc[3]) {
+        item.appendChild(element("p", "", doc[3]));
+      }
+      list.appendChild(item);
+    });
+  }
+
+  function start() {
+    var index = window.newsletterSearchIndex;
+    var form = document.querySelector(".search-form");
+    if (!index || !form) {
+      return;
+    }
+    var input = form.querySelector("input[name=q]");
+    var root = form.getAttribute("data-root");
+    var run = function () { show(search(index, input.value), input.value, root); };
+    input.value = new URLSearchParams(window.location.search).get("q") || "";
+    form.hidden = false;
+    input.addEventListener("input", run);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      run();
+    });
+    run();
+  }
+
+  start();
+}());

@@ -1,0 +1,167 @@
+"""The plain-text email: wrapped at 72 columns, underlined headings, numbered link references."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from newsletter.render.text import LinkRefs, display_width, html_to_text, wrap
+from tests.conftest import MakeSite
+from tests.email_project import CONFIG, build_email_site
+
+CHINESE = (
+    "中华人民共和国数据安全法是一部很重要的法律，它规定了数据处理者的义务和责任，以及监管机构的职权和程序。"
+    "企业应当建立健全全流程数据安全管理制度，组织开展数据安全教育培训。"
+)
+NO_LINE_START = "，。、；：？！）」』】》"
+
+
+@pytest.fixture
+def email_text(make_site: MakeSite) -> str:
+    """The plain-text email of the test issue."""
+    return (build_email_site(make_site) / "email.txt").read_text(encoding="utf-8")
+
+
+def unbreakable(line: str) -> bool:
+    """A line holding a single URL, which must not be split, may be longer than 72 columns."""
+    return len(re.sub(r"^\s*(\[\d+\] )?", "", line).split()) == 1 and "://" in line
+
+
+def test_every_line_fits_72_columns_counting_chinese_as_two(email_text: str) -> None:
+    lines = email_text.splitlines()
+    assert any(re.search(r"[\u4e00-\u9fff]", line) and display_width(line) > 60 for line in lines)
+    too_long = [line for line in lines if display_width(line) > 72 and not unbreakable(line)]
+    assert too_long == []
+
+
+def test_chinese_text_is_intact_and_breaks_between_characters(email_text: str) -> None:
+    joined = "".join(line.strip() for line in email_text.splitlines())
+    assert CHINESE in joined
+    lines = [line.strip() for line in email_text.splitlines()]
+    chinese_lines = [line for line in lines if line and line[0] in CHINESE]
+    assert len(chinese_lines) >= 2, "a long Chinese paragraph must wrap"
+    assert not any(line[0] in NO_LINE_START for line in chinese_lines)
+
+
+def test_headings_are_underlined_to_their_width(email_text: str) -> None:
+    for heading in ("Key Highlights", "Our Views", "Regulatory Developments",
+                    "Enforcement Developments", "Industry Developments"):
+        assert f"\n{heading}\n{'=' * len(heading)}\n" in email_text
+
+
+def test_underline_of_a_chinese_heading_spans_its_display_width(make_site: MakeSite) -> None:
+    sections = (
+        "sections:\n"
+        "  - {id: views, title: 观点, numbered: false}\n"
+        "  - {id: regulatory, title: 监管动态 Regulatory}\n"
+        "  - {id: enforcement, title: Enforcement}\n"
+        "  - {id: industry, title: Industry}\n"
+    )
+    issue = build_email_site(make_site, {"newsletter.yaml": CONFIG + sections})
+    text = (issue / "email.txt").read_text()
+    assert "\n观点\n====\n" in text
+    assert "\n监管动态 Regulatory\n" + "=" * 19 + "\n" in text
+
+
+def test_items_are_numbered_as_in_the_html(make_site: MakeSite) -> None:
+    issue = build_email_site(make_site)
+    text, html = (issue / "email.txt").read_text(), (issue / "email.html").read_text()
+    numbered = re.findall(r"^(\d+)\. (.+)$", text, re.MULTILINE)
+    list_items = ("Important", "Cross")
+    titles = [(number, title) for number, title in numbered if not title.startswith(list_items)]
+    assert titles == [
+        ("1", "CAC releases the draft 网络数据安全管理条例"),
+        ("1", "MIIT names 107 apps for illegal data collection"),
+        ("1", "Standards body: <draft> guidelines for R&D data"),
+    ]
+    html_numbers = re.findall(r'class="item-number"[^>]*>(\d+)\.</span>', html)
+    assert html_numbers == [number for number, _ in titles]
+    assert "\nWhy the draft network data rules matter [2]\n" in text, "views are not numbered"
+
+
+def test_each_link_is_listed_once_under_its_item(email_text: str) -> None:
+    assert "The draft regulations [3] follow the Data Security Law [4]." in email_text
+    assert "see the draft regulations [3] for the timetable." in email_text
+    references = re.findall(r"^\s*\[(\d+)\] (\S+)$", email_text, re.MULTILINE)
+    numbers = [int(number) for number, _ in references]
+    assert numbers == list(range(1, len(numbers) + 1))
+    for _, url in references:
+        assert len(re.findall(re.escape(url) + r"(\s|$)", email_text)) == 1, url
+    start, end = email_text.index("1. CAC releases"), email_text.index("Enforcement Developments\n===")
+    item = email_text[start:end]
+    assert "   [3] https://example.org/draft?lang=en&v=2\n" in item
+    assert "   [5] http://www.cac.gov.cn/2021-11/14/c_1638501991577898.htm\n" in item
+
+
+def test_a_link_showing_its_own_address_is_not_repeated(email_text: str) -> None:
+    assert "The list is at https://example.org/miit/list, and" in email_text
+    assert email_text.count("https://example.org/miit/list") == 1
+
+
+def test_no_entities_or_markup_are_left(email_text: str) -> None:
+    assert not re.search(r"&(#\d+|#x[0-9a-f]+|[a-z]+);", email_text, re.IGNORECASE)
+    tags = r"</?(p|a|em|strong|ul|ol|li|table|tr|td|th|blockquote|br|span|div)\b"
+    assert not re.search(tags, email_text)
+    assert "Standards body: <draft> guidelines for R&D data" in email_text
+    assert "\"R&D\" data & samples" in email_text
+
+
+def test_tables_lists_and_quotes_keep_their_shape(email_text: str) -> None:
+    table = "   App | Problem\n   Alpha | Collects location\n   贝塔 | 超范围收集个人信息\n"
+    nested_list = "   1. Important data catalogues\n      - by sector\n      - by region\n   2."
+    assert table in email_text
+    assert nested_list in email_text
+    assert "   > Operators must fix the issues within 15 working days." in email_text
+
+
+def test_source_line_breaks_inside_a_paragraph_are_spaces() -> None:
+    text = html_to_text("<p>one\ntwo <a href='https://x.example/'>three</a>\nfour</p>", LinkRefs())
+    assert text == "one two three [1] four"
+
+
+def test_br_still_breaks_a_line() -> None:
+    assert html_to_text("<p>Beijing<br>Shanghai</p>", LinkRefs()) == "Beijing\nShanghai"
+
+
+def test_wrap_matches_plain_word_wrapping_for_latin_text() -> None:
+    assert wrap("aa bb cc dd", 5, "- ", "  ") == "- aa\n  bb\n  cc\n  dd"
+    assert wrap("", 72, "1. ") == ""
+
+
+def test_chinese_punctuation_stays_with_the_character_it_follows_or_opens() -> None:
+    assert wrap("数据，安全", 4) == "数\n据，\n安全"
+    assert wrap("个人（信息）", 6) == "个人\n（信\n息）"
+    assert wrap("see https://example.org/数据安全", 10) == "see\nhttps://example.org/数据安全"
+
+
+ideographs = st.text(alphabet="数据安全法个人信息保护", min_size=1, max_size=6)
+# Chinese runs with punctuation where writers put it: never first, "（" never last.
+chinese = st.lists(
+    st.tuples(ideographs, st.sampled_from(["", "，", "。", "）", "（"]), ideographs).map("".join),
+    min_size=1, max_size=5,
+).map("".join)
+words = st.one_of(
+    st.text(alphabet="abcdefxyz", min_size=1, max_size=12),
+    chinese,
+    st.just("https://example.org/a/very/long/path/that/is/longer/than/the/whole/line/width/x"),
+)
+
+
+@given(st.lists(words, max_size=40), st.integers(min_value=20, max_value=80))
+def test_wrapped_lines_fit_keep_every_character_and_respect_chinese_punctuation(
+    chunks: list[str], width: int
+) -> None:
+    text = " ".join(chunks)
+    wrapped = wrap(text, width, "1. ", "   ")
+    lines = wrapped.splitlines()
+    for line in lines:
+        # Only a piece that cannot be split (a URL) may stand alone on a longer line.
+        assert display_width(line) <= width or len(line[3:].split()) == 1, line
+    assert "".join(wrapped.split()).removeprefix("1.") == "".join(text.split())
+    for line in lines[1:]:
+        assert line.strip()[0] not in NO_LINE_START, line
+    for line in lines[:-1]:
+        assert not line.endswith("（"), line

@@ -1,0 +1,104 @@
+"""Search: the index built with the site, and the search page run in a real browser."""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from newsletter.render.search import INDEX_PATH, words
+from tests.test_site import archive_output  # noqa: F401  (fixture)
+from tests.test_site_browser import chromium, needs_chromium
+
+
+def load_index(output: Path) -> dict[str, object]:
+    """The search index of a built site."""
+    script = (output / INDEX_PATH).read_text()
+    prefix, suffix = "window.newsletterSearchIndex = ", ";\n"
+    assert script.startswith(prefix) and script.endswith(suffix)
+    index: dict[str, object] = json.loads(script.removeprefix(prefix).removesuffix(suffix))
+    return index
+
+
+def test_words_split_latin_runs_and_single_chinese_characters() -> None:
+    assert words("CBIRC fines a bank (2022); 个人信息 rules") == [
+        "cbirc", "fines", "a", "bank", "2022", "个", "人", "信", "息", "rules",
+    ]
+    assert words("data-export, naïve") == ["data", "export", "naïve"]
+
+
+def test_index_maps_a_word_of_a_body_to_its_permalink(archive: Path) -> None:
+    index = load_index(archive)
+    docs, postings = index["docs"], index["words"]
+    assert isinstance(docs, list) and isinstance(postings, dict)
+    assert [docs[n][0] for n in postings["pervasive"]] == ["issues/2022-03/bank-fine/"]
+    assert {docs[n][0] for n in postings["cbirc"]} == {
+        "issues/2022-03/bank-fine/", "issues/2022-04/insurer-warning/",
+    }
+    assert "unfinished" not in postings  # drafts are not published, so not searchable
+    assert len(docs) == 7
+
+
+QUERIES = {
+    "pervasive": ["../issues/2022-03/bank-fine/"],  # a word found only in a body
+    "INSURERS sales": ["../issues/2022-04/insurer-warning/"],  # every word must match
+    "unsolicit": ["../issues/2022-04/insurer-warning/"],  # the start of a word
+    "cross": ["../issues/2022-05/samr-standard/", "../issues/2022-03/export-rules/"],  # tags
+    "个人": ["../issues/2022-04/app-campaign/"],
+    "nothing-like-this": [],
+}
+
+
+@pytest.fixture(scope="module")
+def browser_results(
+    archive: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, dict[str, object]]:
+    """Run the search page for every query in one browser: {query: {status, links}}."""
+    frames = "".join(
+        f'<iframe src="search/index.html?q={quote(query)}" title="{quote(query)}"></iframe>'
+        for query in QUERIES
+    )
+    harness = archive / "search-harness.html"
+    harness.write_text(f"""<!DOCTYPE html><html><body>{frames}<pre id="result"></pre><script>
+window.addEventListener("load", function () {{
+  var results = {{}};
+  document.querySelectorAll("iframe").forEach(function (frame) {{
+    var page = frame.contentDocument;
+    results[decodeURIComponent(frame.title)] = {{
+      status: page.getElementById("search-status").textContent,
+      links: Array.from(page.querySelectorAll("#search-results a")).map(function (a) {{
+        return a.getAttribute("href");
+      }})
+    }};
+  }});
+  document.getElementById("result").textContent = JSON.stringify(results);
+}});
+</script></body></html>""")
+    try:
+        dom = chromium(
+            tmp_path_factory.mktemp("profile"), "--allow-file-access-from-files",
+            "--virtual-time-budget=5000", "--dump-dom", harness.as_uri(),
+        )
+    finally:
+        harness.unlink()
+    found = dom.split('<pre id="result">', 1)[1].split("</pre>", 1)[0]
+    results: dict[str, dict[str, object]] = json.loads(html.unescape(found))
+    return results
+
+
+@needs_chromium
+@pytest.mark.parametrize("query", QUERIES)
+def test_search_page_finds_developments_and_links_to_their_permalinks(
+    archive: Path, browser_results: dict[str, dict[str, object]], query: str
+) -> None:
+    expected = QUERIES[query]
+    result = browser_results[query]
+    assert result["links"] == expected
+    status = str(result["status"])
+    start = f"{len(expected)} development" if expected else "No development matches"
+    assert status.startswith(start)
+    for link in expected:
+        assert (archive / "search" / link / "index.html").resolve().is_file()

@@ -1,0 +1,374 @@
+"""The web edition: permalink pages, browsing by section, authority and tag, site files.
+
+``archive`` builds a small but varied archive once per session (three issues,
+every section, several authorities and tags, headings, a table, Chinese text);
+the feed, search and validity tests read its output too.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from html.parser import HTMLParser
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+
+from newsletter.model import Authority
+from newsletter.render.fragments import excerpt, shift_headings
+from tests.conftest import MakeSite, run
+
+BASE_URL = "https://news.example.org/"
+
+ARCHIVE_CONFIG = f"""\
+title: Test Newsletter
+base_url: {BASE_URL}
+description: Developments in data law, for tests.
+timezone: Asia/Shanghai
+authorities:
+  CAC: Cyberspace Administration of China
+  CBIRC: China Banking and Insurance Regulatory Commission
+  MIIT: Ministry of Industry and Information Technology
+  SAMR: State Administration for Market Regulation
+"""
+
+
+def _entry(title: str, section: str, date: str, body: str, **fields: str) -> str:
+    front = "".join(f"{key}: {value}\n" for key, value in fields.items())
+    header = f"title: {title}\nsection: {section}\ndate: {date}\n{front}"
+    return f"---\n{header}---\n{textwrap.dedent(body)}"
+
+
+ARCHIVE_FILES: dict[str, str] = {
+    "newsletter.yaml": ARCHIVE_CONFIG,
+    "content/2022-03/issue.yaml": "date: 2022-03-20\ntitle: March 2022\nsummary: Exports.\n",
+    "content/2022-03/export-rules.md": _entry(
+        "CAC finalises the security assessment measures", "regulatory", "2022-03-02",
+        """
+        The measures set out when a data handler must apply for a **security assessment**.
+
+        ### Thresholds
+
+        | Volume | Assessment |
+        |---|---|
+        | 1 million people | required |
+
+        More at <https://www.example.gov.cn/a/very/long/address/that/keeps/going/without/any/spaces/2022/03/02/measures.html>.
+        """,
+        authority="CAC", tags="[cross-border, data-export]",
+        sources="[{title: Measures (Chinese), url: 'https://www.example.gov.cn/m.html'}]",
+    ),
+    "content/2022-03/bank-fine.md": _entry(
+        "CBIRC fines a bank over leaked customer data", "enforcement", "2022-03",
+        "A regional bank was fined for a pervasive leak of customer records.\n",
+        authority="CBIRC", tags="[personal-information, finance]",
+    ),
+    "content/2022-04/issue.yaml": "date: 2022-04-18\ntitle: April 2022\nsummary: Apps and banks.\n",
+    "content/2022-04/app-campaign.md": _entry(
+        "MIIT and CAC name apps that over-collect", "enforcement", "2022-04-08",
+        "Thirty apps were named. 个人信息 was the campaign's theme.\n",
+        authority="[MIIT, CAC]", tags="[personal-information, apps]", order="1",
+        highlight="Regulators named thirty apps.",
+    ),
+    "content/2022-04/insurer-warning.md": _entry(
+        "CBIRC warns insurers about sales calls", "enforcement", "2022-04-12",
+        "Insurers must stop unsolicited marketing calls made from purchased lists.\n",
+        authority="CBIRC", tags="[personal-information, finance]",
+    ),
+    "content/2022-04/industry-survey.md": _entry(
+        "Survey of compliance budgets", "industry", "2022-04-01",
+        "Budgets for privacy programmes rose for the third year.\n",
+    ),
+    "content/2022-05/issue.yaml": "date: 2022-05-15\ntitle: May 2022\nsummary: Standards.\n",
+    "content/2022-05/our-view.md": _entry(
+        "What the new standard means for you", "views", "2022-05-03",
+        "", url="https://blog.example.org/standard",
+    ),
+    "content/2022-05/samr-standard.md": _entry(
+        "SAMR issues a standard on certification", "regulatory", "2022-05-06",
+        """
+        The standard covers certification of personal information handlers.
+
+        #### Scope
+
+        It applies to cross-border transfers within a group.
+        """,
+        authority="SAMR", tags="[cross-border, standards]",
+    ),
+    "content/2022-05/draft-idea.md": _entry(
+        "An unfinished draft", "industry", "2022-05-07", "Not ready.\n", draft="true",
+    ),
+}
+
+ENTRY_PERMALINKS = {
+    "issues/2022-03/export-rules/", "issues/2022-03/bank-fine/",
+    "issues/2022-04/app-campaign/", "issues/2022-04/insurer-warning/",
+    "issues/2022-04/industry-survey/", "issues/2022-05/our-view/",
+    "issues/2022-05/samr-standard/",
+}
+
+
+def write_project(root: Path, files: dict[str, str]) -> Path:
+    """Write ``{relative path: text}`` under ``root``."""
+    for relative, text in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="session", name="archive")
+def archive_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The output folder of the varied test archive, built once."""
+    root = write_project(tmp_path_factory.mktemp("archive"), ARCHIVE_FILES)
+    result = run("build", cwd=root)
+    assert result.exit_code == 0, result.output
+    return root / "output"
+
+
+class Links(HTMLParser):
+    """Collect a page's links (with their text), ids, headings and landmarks."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[tuple[str, str]] = []
+        self.resources: list[str] = []
+        self.ids: set[str] = set()
+        self.headings: list[int] = []
+        self.tags: list[str] = []
+        self._open_link: list[str] | None = None
+        self._link_href = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        self.tags.append(tag)
+        if attributes.get("id"):
+            self.ids.add(attributes["id"] or "")
+        if re.fullmatch(r"h[1-6]", tag):
+            self.headings.append(int(tag[1]))
+        if tag == "a" and attributes.get("href") is not None:
+            self._open_link, self._link_href = [], attributes["href"] or ""
+        elif tag in ("link", "script", "img") and (attributes.get("href") or attributes.get("src")):
+            self.resources.append(attributes.get("href") or attributes.get("src") or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._open_link is not None:
+            self.links.append((self._link_href, " ".join("".join(self._open_link).split())))
+            self._open_link = None
+
+    def handle_data(self, data: str) -> None:
+        if self._open_link is not None:
+            self._open_link.append(data)
+
+
+def parse(page: Path) -> Links:
+    """Parse one HTML page."""
+    parser = Links()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser
+
+
+def page_links(output: Path, page: str) -> list[str]:
+    """The site paths a page links to (relative links resolved, fragments dropped)."""
+    here = (output / page).parent
+    targets = []
+    for href, _text in parse(output / page).links:
+        if href.startswith(("http:", "https:", "mailto:", "#")):
+            continue
+        resolved = (here / href.split("#")[0]).resolve().relative_to(output.resolve())
+        targets.append(resolved.as_posix() + ("/" if href.split("#")[0].endswith("/") else ""))
+    return targets
+
+
+def listed_developments(output: Path, page: str) -> list[str]:
+    """Permalinks of the developments listed on a browsing page, in order."""
+    html = (output / page).read_text(encoding="utf-8")
+    listing = html.split('<ol class="development-list">', 1)[1].split("</ol>", 1)[0]
+    here = (output / page).parent
+    hrefs = re.findall(r'<h2 class="development-title"><a href="([^"]+)"', listing)
+    root = output.resolve()
+    return [(here / href).resolve().relative_to(root).as_posix() + "/" for href in hrefs]
+
+
+def test_every_development_has_a_permalink_page_with_its_details(archive: Path) -> None:
+    pages = archive.glob("issues/*/*/index.html")
+    assert {p.parent.relative_to(archive).as_posix() + "/" for p in pages} == ENTRY_PERMALINKS
+    html = (archive / "issues/2022-04/app-campaign/index.html").read_text()
+    title = "MIIT and CAC name apps that over-collect"
+    assert f'<h1><span class="item-number">1.</span> {title}</h1>' in html
+    assert '<time datetime="2022-04-08">8 April 2022</time>' in html
+    assert "Cyberspace Administration of China (CAC)</a>" in html
+    assert "Thirty apps were named." in html
+    assert 'href="../#app-campaign">April 2022</a>' in html  # the issue it appeared in
+    links = page_links(archive, "issues/2022-04/app-campaign/index.html")
+    expected = {"authorities/cac/", "authorities/miit/", "tags/apps/", "sections/enforcement/"}
+    assert expected <= set(links)
+
+
+def test_permalink_page_links_previous_and_next_within_its_section(archive: Path) -> None:
+    first = (archive / "issues/2022-04/app-campaign/index.html").read_text()
+    second = (archive / "issues/2022-04/insurer-warning/index.html").read_text()
+    assert 'href="../insurer-warning/" rel="next"' in first and 'rel="prev"' not in first
+    assert 'href="../app-campaign/" rel="prev"' in second and 'rel="next"' not in second
+    alone = (archive / "issues/2022-04/industry-survey/index.html").read_text()
+    assert 'rel="prev"' not in alone and 'rel="next"' not in alone
+
+
+def test_draft_entries_get_no_page(archive: Path) -> None:
+    assert not (archive / "issues/2022-05/draft-idea").exists()
+    assert "unfinished draft" not in (archive / "sections/industry/index.html").read_text()
+
+
+def test_issue_page_links_titles_to_permalinks_and_keeps_anchors(archive: Path) -> None:
+    html = (archive / "issues/2022-04/index.html").read_text()
+    assert '<article class="item" id="app-campaign">' in html
+    title = "MIIT and CAC name apps that over-collect"
+    assert f'<span class="item-number">1.</span> <a href="app-campaign/">{title}</a>' in html
+    assert f'<a href="#app-campaign">Read more: {title}</a>' in html
+
+
+def test_views_entry_links_its_article_from_issue_and_permalink(archive: Path) -> None:
+    link = '<a href="https://blog.example.org/standard" rel="noopener">Read the full article'
+    for page in ("issues/2022-05/index.html", "issues/2022-05/our-view/index.html"):
+        assert link in (archive / page).read_text()
+
+
+INSURER, APPS, BANK = "insurer-warning", "app-campaign", "bank-fine"
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        ("authorities/cbirc/", [f"2022-04/{INSURER}", f"2022-03/{BANK}"]),
+        ("authorities/cac/", [f"2022-04/{APPS}", "2022-03/export-rules"]),
+        ("authorities/samr/", ["2022-05/samr-standard"]),
+        ("tags/finance/", [f"2022-04/{INSURER}", f"2022-03/{BANK}"]),
+        ("tags/personal-information/", [
+            f"2022-04/{INSURER}", f"2022-04/{APPS}", f"2022-03/{BANK}",
+        ]),
+        ("tags/cross-border/", ["2022-05/samr-standard", "2022-03/export-rules"]),
+        ("sections/enforcement/", [f"2022-04/{INSURER}", f"2022-04/{APPS}", f"2022-03/{BANK}"]),
+        ("sections/views/", ["2022-05/our-view"]),
+        ("sections/industry/", ["2022-04/industry-survey"]),
+    ],
+)
+def test_browsing_pages_list_exactly_the_matching_developments_newest_first(
+    archive: Path, page: str, expected: list[str]
+) -> None:
+    permalinks = [f"issues/{path}/" for path in expected]
+    assert listed_developments(archive, page + "index.html") == permalinks
+
+
+def test_index_pages_list_every_term_with_its_count(archive: Path) -> None:
+    authorities = (archive / "authorities/index.html").read_text()
+    counted = r'<a href="(\w+)/">[^<]+</a> <span class="count">(\d+) development'
+    listed = re.findall(counted, authorities)
+    assert listed == [("cbirc", "2"), ("cac", "2"), ("miit", "1"), ("samr", "1")]
+    tags = (archive / "tags/index.html").read_text()
+    assert re.findall(r'<a href="([\w-]+)/">[^<]+</a> <span class="count">(\d+)', tags) == [
+        ("apps", "1"), ("cross-border", "2"), ("data-export", "1"), ("finance", "2"),
+        ("personal-information", "3"), ("standards", "1"),
+    ]
+    sections = (archive / "sections/index.html").read_text()
+    listed = re.findall(r'<a href="([\w-]+)/">', sections)
+    assert listed == ["views", "regulatory", "enforcement", "industry"]
+
+
+@pytest.mark.parametrize(
+    ("short", "slug"),
+    [("CBIRC", "cbirc"), ("TC260", "tc260"), ("MOF/SAT", "mof-sat"), ("网信办", "网信办")],
+)
+def test_authority_slug_derives_from_the_short_name_only(short: str, slug: str) -> None:
+    assert Authority(short, "Any full name").slug == slug
+    assert Authority(short, "Renamed in the config").slug == slug
+
+
+def test_authority_slug_of_punctuation_is_stable_and_distinct() -> None:
+    assert Authority("--", "x").slug == Authority("--", "y").slug != Authority("—", "x").slug
+
+
+def test_pages_advertise_their_feeds(archive: Path) -> None:
+    for page in ("index.html", "issues/2022-04/index.html", f"issues/2022-04/{APPS}/index.html"):
+        html = (archive / page).read_text()
+        for kind in ("rss+xml", "atom+xml", "feed+json"):
+            assert f'<link rel="alternate" type="application/{kind}"' in html, (page, kind)
+    term = (archive / "authorities/cbirc/index.html").read_text()
+    assert '<link rel="alternate" type="application/rss+xml" title="Test Newsletter: ' \
+        'China Banking and Insurance Regulatory Commission (CBIRC) (RSS)" href="feed.xml">' in term
+
+
+def test_sitemap_lists_every_page_and_robots_points_to_it(archive: Path) -> None:
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    tree = ElementTree.parse(archive / "sitemap.xml")
+    listed = {loc.text for loc in tree.findall("s:url/s:loc", namespace)}
+    pages = {
+        BASE_URL + page.relative_to(archive).as_posix().removesuffix("index.html")
+        for page in archive.rglob("*.html")
+        if page.name == "index.html"
+    }
+    assert listed == pages
+    assert BASE_URL + "issues/2022-04/app-campaign/" in listed
+    assert f"Sitemap: {BASE_URL}sitemap.xml" in (archive / "robots.txt").read_text().splitlines()
+
+
+def test_issue_and_item_pages_carry_canonical_and_social_meta(archive: Path) -> None:
+    html = (archive / "issues/2022-04/insurer-warning/index.html").read_text()
+    url = BASE_URL + "issues/2022-04/insurer-warning/"
+    assert f'<link rel="canonical" href="{url}">' in html
+    assert f'<meta property="og:url" content="{url}">' in html
+    assert '<meta property="og:title" content="CBIRC warns insurers about sales calls">' in html
+    assert '<meta property="og:description" content="Insurers must stop unsolicited' in html
+    assert '<meta name="twitter:card" content="summary">' in html
+    issue = (archive / "issues/2022-04/index.html").read_text()
+    assert '<meta property="og:description" content="Apps and banks.">' in issue
+    assert '<html lang="en">' in issue
+
+
+def test_404_page_links_absolutely_and_is_not_in_the_sitemap(archive: Path) -> None:
+    html = (archive / "404.html").read_text()
+    assert f'href="{BASE_URL}style.css"' in html and f'href="{BASE_URL}search/"' in html
+    assert 'rel="canonical"' not in html
+    assert "404.html" not in (archive / "sitemap.xml").read_text()
+
+
+def test_favicon_is_an_svg_linked_from_every_page(archive: Path) -> None:
+    ElementTree.parse(archive / "favicon.svg")
+    for page in archive.rglob("*.html"):
+        if page.name == "index.html":
+            assert any(r.endswith("favicon.svg") for r in parse(page).resources), page
+
+
+def test_entry_headings_nest_under_the_entry_title(archive: Path) -> None:
+    issue = (archive / "issues/2022-03/index.html").read_text()
+    assert "<h4>Thresholds</h4>" in issue  # below the item's h3
+    own = (archive / "issues/2022-03/export-rules/index.html").read_text()
+    assert "<h2>Thresholds</h2>" in own  # below the page's h1
+    standard = (archive / "issues/2022-05/samr-standard/index.html").read_text()
+    assert "<h2>Scope</h2>" in standard
+
+
+def test_build_is_deterministic(make_site: MakeSite, archive: Path) -> None:
+    root = make_site(dict(ARCHIVE_FILES), minimal=False)
+    assert run("build", cwd=root).exit_code == 0
+    first = _files(root / "output")
+    assert run("build", cwd=root).exit_code == 0
+    assert _files(root / "output") == first
+    assert first.keys() == _files(archive).keys()
+
+
+def _files(output: Path) -> dict[Path, bytes]:
+    return {p.relative_to(output): p.read_bytes() for p in output.rglob("*") if p.is_file()}
+
+
+def test_excerpt_cuts_long_text_at_a_word_with_an_ellipsis() -> None:
+    body = "<p>" + " ".join(["regulation"] * 40) + "</p>"
+    cut = excerpt(body, limit=50)
+    assert cut.endswith("regulation…") and len(cut) <= 51
+    assert excerpt("<p>Short &amp; sweet.</p><ul><li>One</li><li>two</li></ul>") == "Short & sweet. One two"
+
+
+def test_shift_headings_keeps_relative_levels_and_caps_at_h6() -> None:
+    assert shift_headings("<h3>A</h3><h5>B</h5>", 2) == "<h2>A</h2><h4>B</h4>"
+    assert shift_headings("<h3>A</h3><h6>B</h6>", 4) == "<h4>A</h4><h6>B</h6>"
+    assert shift_headings("<p>No heading</p>", 2) == "<p>No heading</p>"
