@@ -145,6 +145,108 @@ def test_every_rebuild_equals_a_cold_build(make_site: MakeSite, tmp_path: Path) 
         assert rebuild(root) == cold_build(root, tmp_path), f"after: {name}"
 
 
+REGISTRY_CONFIG = "title: Test Newsletter\nbase_url: https://news.example.org/\n"
+
+REGISTRY = """\
+authorities:
+  cac:
+    name: Cyberspace Administration of China
+    name_zh: 国家互联网信息办公室
+    abbreviation: CAC
+  miit:
+    name: Ministry of Industry and Information Technology
+    abbreviation: MIIT
+instruments:
+  pipl:
+    name: Personal Information Protection Law
+    abbreviation: PIPL
+    kind: law
+"""
+
+LINKED_ARCHIVE: dict[str, str | bytes | None] = {
+    "newsletter.yaml": REGISTRY_CONFIG,
+    "registry.yaml": REGISTRY,
+    "content/2022-05/draft-rules.md": None,
+    "content/2022-03/issue.yaml": "date: 2022-03-15\n",
+    "content/2022-03/draft-rules.md": entry(
+        "Draft rules", date="2022-03-02",
+        extra="instruments: [pipl]\nstatus: draft-for-comment\ncomment_deadline: 2022-05-20\n",
+    ).replace("authority: CAC", "authority: cac"),
+    "content/2022-04/issue.yaml": "date: 2022-04-15\n",
+    "content/2022-04/final-rules.md": entry(
+        "Final rules", date="2022-04-08",
+        extra="supersedes: 2022-03/draft-rules\nstatus: issued\neffective_date: 2022-07-01\n",
+    ).replace("authority: CAC", "authority: cac"),
+    "content/2022-04/industry-note.md": entry(
+        "Industry note", "industry", "2022-04-10", extra="related: [2022-03/draft-rules]\n",
+    ).replace("authority: CAC", "authority: miit"),
+    "content/2022-05/issue.yaml": "date: 2022-05-15\n",
+    "content/2022-05/may-fine.md": entry(
+        "May fine", "enforcement", "2022-05-02", extra="effective_date: 2022-06-10\n",
+    ).replace("authority: CAC", "authority: miit"),
+}
+
+LINKED_EDITS: list[tuple[str, Callable[[Path], None]]] = [
+    ("nothing", lambda root: None),
+    ("retitle an entry that another supersedes and relates to", lambda root: replace_in(
+        root, "content/2022-03/draft-rules.md", "title: Draft rules", "title: Draft data rules")),
+    ("retitle the entry that supersedes another", lambda root: replace_in(
+        root, "content/2022-04/final-rules.md", "title: Final rules", "title: Final data rules")),
+    ("move a comment deadline", lambda root: replace_in(
+        root, "content/2022-03/draft-rules.md", "comment_deadline: 2022-05-20", "comment_deadline: 2022-06-20")),
+    ("move an effective date", lambda root: replace_in(
+        root, "content/2022-05/may-fine.md", "effective_date: 2022-06-10", "effective_date: 2022-08")),
+    ("give an entry of another authority a deadline", lambda root: replace_in(
+        root, "content/2022-04/industry-note.md", "related:", "comment_deadline: 2022-05-30\nrelated:")),
+    ("add an instrument to the registry", lambda root: replace_in(
+        root, "registry.yaml", "instruments:\n", "instruments:\n  dsl:\n    name: Data Security Law\n    kind: law\n")),
+    ("cite the new instrument", lambda root: replace_in(
+        root, "content/2022-05/may-fine.md", "effective_date:", "instruments: [dsl, pipl]\neffective_date:")),
+    ("rename an authority in the registry", lambda root: replace_in(
+        root, "registry.yaml", "name: Cyberspace Administration of China", "name: Cyberspace Administration")),
+    ("change a Chinese name in the registry", lambda root: replace_in(
+        root, "registry.yaml", "name_zh: 国家互联网信息办公室", "name_zh: 国家网信办")),
+    ("hide an issue's Coming up box", lambda root: write(
+        root, "content/2022-05/issue.yaml", "date: 2022-05-15\nupcoming: false\n")),
+    ("make a referenced entry a draft", lambda root: replace_in(
+        root, "content/2022-03/draft-rules.md", "status: draft-for-comment", "status: draft-for-comment\ndraft: true")),
+    ("publish it again", lambda root: replace_in(
+        root, "content/2022-03/draft-rules.md", "\ndraft: true", "")),
+    ("delete the entry that supersedes another", lambda root: (
+        root / "content/2022-04/final-rules.md").unlink()),
+    ("add a newer issue that moves the as-of day", lambda root: (
+        write(root, "content/2022-06/issue.yaml", "date: 2022-06-15\n"),
+        write(root, "content/2022-06/june-rules.md", entry(
+            "June rules", date="2022-06-01", extra="supersedes: [2022-03/draft-rules]\n",
+        ).replace("authority: CAC", "authority: cac")),
+    )),
+    ("show the Coming up box again", lambda root: write(
+        root, "content/2022-05/issue.yaml", "date: 2022-05-15\n")),
+]
+
+
+def test_every_rebuild_equals_a_cold_build_across_linked_issues(make_site: MakeSite, tmp_path: Path) -> None:
+    root = make_site(LINKED_ARCHIVE)
+    first = rebuild(root)
+    assert "calendar.ics" in first and "authorities/cac/calendar.ics" in first
+    for name, edit in LINKED_EDITS:
+        edit(root)
+        assert rebuild(root) == cold_build(root, tmp_path), f"after: {name}"
+
+
+def test_a_reference_broken_by_another_folder_is_an_error_and_leaves_the_output(make_site: MakeSite) -> None:
+    # The referring folder is unchanged and comes from the cache; only its target disappears.
+    root = make_site(LINKED_ARCHIVE)
+    built = rebuild(root)
+    (root / "content/2022-03/draft-rules.md").unlink()
+    result = run("build", cwd=root)
+    assert result.exit_code == 1
+    assert "content/2022-04/final-rules.md:" in result.output
+    assert "'supersedes' refers to 2022-03/draft-rules" in result.output
+    assert tree(root / "output") == built
+    assert leftovers(root) == []
+
+
 def test_a_page_whose_templates_read_issues_is_given_them(make_site: MakeSite) -> None:
     root = make_site({**ARCHIVE, "templates/issue.html": LISTING_TEMPLATE})
     page = rebuild(root)["issues/2022-04/index.html"].decode()

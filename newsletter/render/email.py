@@ -229,8 +229,13 @@ class _ImageFinder(HTMLParser):
             self.images.append(dict(attrs))
 
 
+_IMAGE_TAG = re.compile("<img", re.IGNORECASE)
+
+
 def _images(html: str) -> list[dict[str, str | None]]:
     """The attributes of every ``<img>`` in ``html``."""
+    if not _IMAGE_TAG.search(html):  # parsing is slow, and every issue is checked on every build
+        return []
     finder = _ImageFinder()
     finder.feed(html)
     finder.close()
