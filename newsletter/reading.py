@@ -114,10 +114,11 @@ def _seeds(issue: Issue, key: str, base: str, folder: IssueFolder) -> Seeds:
     """An issue is identified by its folder's key; an entry by its own file alone.
 
     The sections are seeded too: issues given their "Coming up" box across
-    issues are new values that share them.
+    issues are new values that share them, and pages list entries with their section.
     """
     files = dict(folder.files)
     seeds: Seeds = [(issue, key), (issue.sections, f"{key} sections")]
+    seeds += [(section, f"{key} section {section.id}") for section in issue.sections]
     for section in issue.sections:
         for item in section.items:
             path = item.entry.source_path
