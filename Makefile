@@ -29,5 +29,8 @@ serve: $(STAMP)
 golden: $(STAMP)
 	$(BIN)/python -m tests.golden --regenerate
 
+bench: $(STAMP)
+	$(BIN)/python bench/bench.py $(BENCH_ARGS)
+
 clean:
-	rm -rf $(VENV) output .pytest_cache .hypothesis .mypy_cache .ruff_cache
+	rm -rf $(VENV) output .output.previous .newsletter-cache .pytest_cache .hypothesis .mypy_cache .ruff_cache

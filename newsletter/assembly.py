@@ -14,14 +14,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from newsletter.config import read_config
 from newsletter.deadlines import ahead, deadlines_of, with_coming_up
 from newsletter.errors import Problem
 from newsletter.fields import SLUG, Fields, did_you_mean, xml_invalid_character
-from newsletter.lifecycle import LIFECYCLE_FIELDS, dangling_references, read_lifecycle
+from newsletter.lifecycle import LIFECYCLE_FIELDS, FolderReferences, dangling, folder_references, read_lifecycle
 from newsletter.loading import ENTRY_SUFFIXES, ISSUE_FILE, RawDocument, RawIssue, RawProject
 from newsletter.markup import render_markdown, strip_tracking
 from newsletter.model import (
@@ -59,23 +59,54 @@ class Options:
     as_of: dt.date | None = None
 
 
+IssueResult = tuple[Issue | None, list[Problem]]
+"""A validated issue (``None`` if it has errors or is a draft left out) and its problems."""
+
+
 def assemble(raw: RawProject, options: Options) -> tuple[Newsletter | None, list[Problem]]:
     """Validate everything and build the newsletter; ``None`` if there are errors."""
-    config, problems = read_config(raw.config, raw.registry, options.base_url)
-    if config is None:
-        # Entries are still checked, against default settings, so one run reports all.
-        config = Config(title="", base_url="https://example.invalid/")
-    issues = []
-    for raw_issue in raw.issues:
-        issue, issue_problems = _read_issue(raw_issue, config)
-        problems.extend(issue_problems)
-        if issue is not None and (options.drafts or not issue.draft):
-            issues.append(issue)
-    problems.extend(dangling_references(raw.issues))
+    config, problems = read_settings(raw.config, raw.registry, options)
+    results = [read_issue(issue, config, options) for issue in raw.issues]
+    return collect(config, results, [folder_references(issue) for issue in raw.issues], problems, options)
+
+
+def read_settings(
+    doc: RawDocument, registry: RawDocument | None, options: Options
+) -> tuple[Config, list[Problem]]:
+    """Validate the settings and the registry; with errors, defaults stand in so entries are still checked."""
+    config, problems = read_config(doc, registry, options.base_url)
+    return config or Config(title="", base_url="https://example.invalid/"), problems
+
+
+def read_issue(raw: RawIssue, config: Config, options: Options) -> IssueResult:
+    """Validate one issue folder: a pure function of its files, the settings and the options."""
+    issue, problems = _read_issue(raw, config)
+    if issue is None or (issue.draft and not options.drafts):
+        return None, problems
+    return _without_draft_entries(issue, options), problems
+
+
+def collect(
+    config: Config,
+    results: Sequence[IssueResult],
+    references: Iterable[FolderReferences],
+    problems: list[Problem],
+    options: Options,
+) -> tuple[Newsletter | None, list[Problem]]:
+    """Check what spans issues and put the archive together; ``None`` if any problem is an error.
+
+    Everything here reads every issue, so it runs on each build, after the
+    issues themselves are validated (or found in the build cache).
+    """
+    problems = problems + [problem for _, found in results for problem in found] + dangling(references)
     if any(p.severity == "error" for p in problems):
         return None, sorted(problems)
-    issues.sort(key=lambda issue: (issue.date, issue.id), reverse=True)
-    issues = with_coming_up([_without_draft_entries(i, options) for i in issues])
+    issues = sorted(
+        (issue for issue, _ in results if issue is not None),
+        key=lambda issue: (issue.date, issue.id),
+        reverse=True,
+    )
+    issues = with_coming_up(issues)
     deadlines = deadlines_of(entry for issue in issues for entry in issue.entries)
     as_of = options.as_of or (issues[0].date if issues else None)
     upcoming = ahead(deadlines, as_of) if as_of else []

@@ -8,6 +8,7 @@ it is a draft; they are checked once every issue folder has been read.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from newsletter.errors import Problem
 from newsletter.fields import SLUG, Fields, did_you_mean
@@ -52,36 +53,62 @@ def _references(fields: Fields, key: str) -> tuple[EntryRef, ...]:
     return tuple(refs)
 
 
-def dangling_references(issues: Iterable[RawIssue]) -> list[Problem]:
-    """Report references to entries that have no file, naming both files."""
-    issues = list(issues)
-    existing = {
-        f"{issue.folder.rsplit('/', 1)[-1]}/{doc.path.rsplit('/', 1)[-1].rsplit('.', 1)[0]}"
-        for issue in issues
-        for doc in issue.entries
-    }
-    problems = []
-    for doc in (doc for issue in issues for doc in issue.entries if doc.ok):
-        for key in REFERENCE_FIELDS:
-            problems.extend(_missing_targets(doc, key, existing))
-    return problems
+@dataclass(frozen=True)
+class Reference:
+    """One ``supersedes``/``related`` value as written, and where it is written."""
+
+    key: str
+    text: str
+    path: str
+    line: int
+    column: int
 
 
-def _missing_targets(doc: RawDocument, key: str, existing: set[str]) -> list[Problem]:
+@dataclass(frozen=True)
+class FolderReferences:
+    """What one issue folder offers other folders and asks of them: its entry names, its references.
+
+    A pure function of the folder's files, so it is kept in the build cache
+    beside the folder's issue while references are checked across all folders.
+    """
+
+    names: tuple[str, ...]
+    references: tuple[Reference, ...]
+
+
+def folder_references(issue: RawIssue) -> FolderReferences:
+    """The entry names (``<issue-id>/<slug>``) of ``issue`` and the references its entries make."""
+    issue_id = issue.folder.rsplit("/", 1)[-1]
+    names = tuple(f"{issue_id}/{doc.path.rsplit('/', 1)[-1].rsplit('.', 1)[0]}" for doc in issue.entries)
+    references = tuple(
+        reference for doc in issue.entries if doc.ok for key in REFERENCE_FIELDS for reference in _written(doc, key)
+    )
+    return FolderReferences(names, references)
+
+
+def _written(doc: RawDocument, key: str) -> list[Reference]:
     value = doc.data.get(key)
     texts = [value] if isinstance(value, str) else value if isinstance(value, list) else []
-    problems = []
+    found = []
     for index, text in enumerate(texts):
-        if not isinstance(text, str) or "/" not in text or text.strip() in existing:
-            continue
-        expected = f"{doc.path.rsplit('/', 2)[0]}/{text.strip()}"
-        suffixes = "|".join(s.lstrip(".") for s in ENTRY_SUFFIXES)
-        keypath = (key, index) if isinstance(value, list) else (key,)
-        problems.append(
-            doc.problem(
-                keypath,
-                f"'{key}' refers to {text.strip()}, but there is no {expected}.{{{suffixes}}}"
-                f"{did_you_mean(text.strip(), existing)}",
-            )
+        if isinstance(text, str) and "/" in text:
+            line, column = doc.at((key, index) if isinstance(value, list) else (key,))
+            found.append(Reference(key, text.strip(), doc.path, line, column))
+    return found
+
+
+def dangling(folders: Iterable[FolderReferences]) -> list[Problem]:
+    """Report the references of ``folders`` to entries that no folder has, naming both files."""
+    folders = list(folders)
+    existing = {name for folder in folders for name in folder.names}
+    suffixes = "|".join(s.lstrip(".") for s in ENTRY_SUFFIXES)
+    return [
+        Problem(
+            ref.path, ref.line, ref.column,
+            f"'{ref.key}' refers to {ref.text}, but there is no {ref.path.rsplit('/', 2)[0]}/{ref.text}.{{{suffixes}}}"
+            f"{did_you_mean(ref.text, existing)}",
         )
-    return problems
+        for folder in folders
+        for ref in folder.references
+        if ref.text not in existing
+    ]

@@ -108,15 +108,21 @@ class RawProject:
 
 def load_project(root: Path, config_path: Path, content_dir: Path) -> RawProject:
     """Read the config, every issue folder and every entry file under ``content_dir``."""
-    config = load_yaml_file(config_path, root)
-    registry_path = root / REGISTRY_FILE
-    registry = load_yaml_file(registry_path, root) if registry_path.is_file() else None
-    issues = [load_issue_folder(folder, root) for folder in _issue_folders(content_dir)]
+    config, registry = load_settings(root, config_path)
+    issues = [load_issue_folder(folder, root) for folder in issue_folders(content_dir)]
     templates = root / "templates"
     return RawProject(config, registry, issues, templates if templates.is_dir() else None)
 
 
-def _issue_folders(content_dir: Path) -> list[Path]:
+def load_settings(root: Path, config_path: Path) -> tuple[RawDocument, RawDocument | None]:
+    """Read ``newsletter.yaml`` and, if the project has one, ``registry.yaml``."""
+    registry_path = root / REGISTRY_FILE
+    registry = load_yaml_file(registry_path, root) if registry_path.is_file() else None
+    return load_yaml_file(config_path, root), registry
+
+
+def issue_folders(content_dir: Path) -> list[Path]:
+    """The issue folders under ``content_dir`` in name order, leaving out hidden ones."""
     if not content_dir.is_dir():
         return []
     return sorted(p for p in content_dir.iterdir() if p.is_dir() and not _hidden(p))

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-import markdown
 import nh3
+
+if TYPE_CHECKING:
+    import markdown
 
 _EXTENSIONS = ["extra", "sane_lists"]
 
@@ -51,6 +54,9 @@ def strip_tracking(url: str) -> str:
 
 @lru_cache(maxsize=1)
 def _converter() -> markdown.Markdown:
+    # Imported on first use: a rebuild that finds every issue in the cache never needs it.
+    import markdown
+
     return markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
 
 

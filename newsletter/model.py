@@ -368,6 +368,15 @@ class Newsletter:
         """The published entry ``ref`` names; ``None`` if it is a draft left out of this build."""
         return self._entries.get(ref)
 
+    @cached_property
+    def _superseders(self) -> dict[EntryRef, list[Entry]]:
+        # Built once: asked for every entry, a scan of the archive each time grows with its square.
+        found: dict[EntryRef, list[Entry]] = {}
+        for other in self._entries.values():
+            for ref in dict.fromkeys(other.lifecycle.supersedes):
+                found.setdefault(ref, []).append(other)
+        return found
+
     def superseded_by(self, entry: Entry) -> list[Entry]:
         """The published entries that say they supersede ``entry``."""
-        return [other for other in self._entries.values() if entry.ref in other.lifecycle.supersedes]
+        return list(self._superseders.get(entry.ref, ()))

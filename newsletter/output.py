@@ -5,20 +5,115 @@ are written into a temporary folder beside the output, which replaces the
 old folder only once every file is on disk. The tool only ever replaces a
 folder it created itself, recognised by a marker file; it refuses folders
 it does not own and places it must never delete.
+
+Rebuilds write only what changed. A file whose bytes are those already in
+the output is hard-linked into the new folder instead of written again, so
+it keeps its inode and modification time (deploy tools that compare times
+and sizes skip it), and when nothing changed at all the folder is left as it
+is. What the last build wrote is recorded as a :class:`FileState` per file;
+an existing file is reused only while it is still exactly as recorded, so a
+file edited by hand in the output is replaced.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import stat
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from newsletter.errors import OutputError
 
 MARKER = ".newsletter-output"
 _MARKER_TEXT = "This folder is written by `newsletter build` and replaced on every build.\n"
+
+
+@dataclass(frozen=True)
+class FileState:
+    """A file as a build left it: enough to tell whether anyone has touched it since."""
+
+    size: int
+    mtime_ns: int
+    inode: int
+
+    @classmethod
+    def of(cls, path: str | Path) -> FileState:
+        """The current state of the file at ``path``."""
+        found = os.stat(path)
+        return cls(found.st_size, found.st_mtime_ns, found.st_ino)
+
+    def matches(self, path: str | Path) -> bool:
+        """Whether the file at ``path`` is still exactly as recorded."""
+        try:
+            return FileState.of(path) == self
+        except OSError:
+            return False
+
+
+class Spool:
+    """Newly rendered files, put on disk as they are made rather than held in memory.
+
+    The folder sits beside the output, on the same file system, so writing
+    the output moves these files into place without copying them. Any
+    process may add to it (worker processes render and spool in parallel).
+    """
+
+    def __init__(self, output: Path):
+        output.parent.mkdir(parents=True, exist_ok=True)
+        self.folder = tempfile.mkdtemp(prefix=f".{output.name}.spool-", dir=output.parent)
+
+    def __enter__(self) -> Spool:
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def put(self, files: Mapping[str, bytes]) -> tuple[str, ...]:
+        """Write ``files`` (site path -> bytes); return their site paths."""
+        for relative, data in files.items():
+            path = self.path(relative)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "wb") as file:
+                file.write(data)
+        return tuple(files)
+
+    def path(self, relative: str) -> str:
+        """Where the file for site path ``relative`` is spooled."""
+        return os.path.join(self.folder, relative)
+
+
+class OutputFiles(Mapping[str, bytes]):
+    """A build's files: new ones in a spool, and files kept as they are in the output folder."""
+
+    def __init__(
+        self, output: Path, spool: Spool | None, new: Iterable[str], kept: dict[str, FileState]
+    ):
+        """Files are read from disk only when asked for; ``new`` ones from ``spool``."""
+        self.output = output
+        self.spool = spool
+        self.new = dict.fromkeys(new)
+        self.kept = kept
+
+    def __getitem__(self, path: str) -> bytes:
+        if path in self.new and self.spool is not None:
+            location = self.spool.path(path)
+        elif path in self.kept:
+            location = os.path.join(self.output, path)
+        else:
+            raise KeyError(path)
+        with open(location, "rb") as file:
+            return file.read()
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.new
+        yield from self.kept
+
+    def __len__(self) -> int:
+        return len(self.new) + len(self.kept)
 
 
 def check_output_dir(output: Path, protected: Iterable[Path]) -> None:
@@ -41,34 +136,216 @@ def check_output_dir(output: Path, protected: Iterable[Path]) -> None:
         )
 
 
-def write_output(files: Mapping[str, bytes], output: Path, protected: Iterable[Path] = ()) -> None:
-    """Write ``files`` (site path -> bytes) as the new content of ``output``, atomically."""
+def write_output(
+    files: Mapping[str, bytes],
+    output: Path,
+    protected: Iterable[Path] = (),
+    previous: Mapping[str, FileState] | None = None,
+    keep_previous: bool = False,
+) -> dict[str, FileState]:
+    """Make ``files`` (site path -> bytes) the whole content of ``output``, atomically.
+
+    ``previous`` is what the last build recorded of ``output``; files still
+    as recorded there are reused when their bytes are unchanged. Returns the
+    state of every file now in ``output``, to pass as ``previous`` next time.
+    With ``keep_previous``, the replaced output is kept beside it (see
+    ``previous_output``) for the next call to update; otherwise nothing is.
+    """
     check_output_dir(output, protected)
+    reusable = _reusable(files, output, previous or {})
+    if _already_there(files, reusable, output):
+        return reusable
     output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+    staging = _staging_folder(output)
     try:
-        staging.chmod(0o755)
-        for relative, data in sorted(files.items()):
-            destination = staging / relative
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            destination.write_bytes(data)
-        (staging / MARKER).write_text(_MARKER_TEXT)
+        states = _stage(files, reusable, output, staging)
+        _mark(staging, output)
         _swap_into_place(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    if not keep_previous:
+        _discard(previous_output(output))
+    return states
+
+
+def previous_output(output: Path) -> Path:
+    """Where the output replaced by the last build is kept, to be updated into the next one.
+
+    Updating it touches only what changed, where filling a new folder would
+    link every file and deleting the old one would unlink every file again.
+    """
+    return output.parent / f".{output.name}.previous"
+
+
+def _discard(spare: Path) -> None:
+    """Delete a kept previous output, if it is one of ours."""
+    if spare.is_dir() and not spare.is_symlink() and (spare / MARKER).is_file():
+        shutil.rmtree(spare, ignore_errors=True)
+
+
+def _staging_folder(output: Path) -> Path:
+    """The previous output if it is ours to reuse, else a new empty folder."""
+    spare = previous_output(output)
+    if spare.is_dir() and not spare.is_symlink() and (spare / MARKER).is_file():
+        return spare
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+    staging.chmod(0o755)
+    return staging
+
+
+def _reusable(
+    files: Mapping[str, bytes], output: Path, previous: Mapping[str, FileState]
+) -> dict[str, FileState]:
+    """Files of ``output`` that already hold the bytes wanted, untouched since recorded."""
+    kept = files.kept if isinstance(files, OutputFiles) else {}
+    reusable = {}
+    for relative in files:
+        state = kept.get(relative) or previous.get(relative)
+        path = os.path.join(output, relative)
+        if state is None or not state.matches(path):
+            continue
+        if relative in kept or _same_bytes(path, state, files[relative]):
+            reusable[relative] = state
+    return reusable
+
+
+def _same_bytes(path: str, state: FileState, data: bytes) -> bool:
+    if state.size != len(data):
+        return False
+    with open(path, "rb") as file:
+        return file.read() == data
+
+
+def _already_there(
+    files: Mapping[str, bytes], reusable: Mapping[str, FileState], output: Path
+) -> bool:
+    """Whether ``output`` holds exactly ``files``, unchanged, and nothing else."""
+    return (
+        len(reusable) == len(files)
+        and (output / MARKER).is_file()
+        and _listing(output) == _expected_listing(files)
+    )
+
+
+def _listing(folder: Path) -> set[str]:
+    """Every file and folder under ``folder`` as a relative path, the marker aside."""
+    return set(_entries(folder))
+
+
+def _entries(folder: Path) -> dict[str, bool]:
+    """Every file and folder under ``folder`` (relative path -> is a folder), the marker aside."""
+    found: dict[str, bool] = {}
+    for parent, folders, names in os.walk(folder):
+        relative = os.path.relpath(parent, folder)
+        prefix = "" if relative == "." else relative + "/"
+        found.update((prefix + name, True) for name in folders)
+        found.update((prefix + name, False) for name in names)
+    found.pop(MARKER, None)
+    return found
+
+
+def _expected_listing(files: Iterable[str]) -> set[str]:
+    expected: set[str] = set()
+    for relative in files:
+        expected.add(relative)
+        while "/" in relative:
+            relative = relative.rsplit("/", 1)[0]
+            expected.add(relative)
+    return expected
+
+
+def _stage(
+    files: Mapping[str, bytes], reusable: Mapping[str, FileState], output: Path, staging: Path
+) -> dict[str, FileState]:
+    """Make ``staging`` hold exactly ``files``, linking the reusable ones from ``output``."""
+    _remove_unwanted(staging, set(files), _expected_listing(files) - set(files))
+    states = {}
+    made: set[str] = set()
+    for relative in sorted(files):
+        destination = os.path.join(staging, relative)
+        folder = os.path.dirname(destination)
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        state = reusable.get(relative)
+        if state is not None and _is_same_file(destination, state):
+            states[relative] = state
+            continue
+        # A staged file may be a link to a file of the live output: replace it, never write into it.
+        _unlink(destination)
+        if state is not None and _link(os.path.join(output, relative), destination):
+            states[relative] = state
+            continue
+        if isinstance(files, OutputFiles) and files.spool is not None and relative in files.new:
+            os.replace(files.spool.path(relative), destination)
+        else:
+            with open(destination, "wb") as file:
+                file.write(files[relative])
+        states[relative] = FileState.of(destination)
+    return states
+
+
+def _remove_unwanted(staging: Path, files: set[str], folders: set[str]) -> None:
+    """Delete what ``staging`` holds beyond ``files`` and ``folders``, deepest first."""
+    for relative, is_folder in sorted(_entries(staging).items(), reverse=True):
+        path = os.path.join(staging, relative)
+        if is_folder and relative not in folders:
+            shutil.rmtree(path)
+        elif not is_folder and relative not in files:
+            os.unlink(path)
+
+
+def _is_same_file(path: str, state: FileState) -> bool:
+    try:
+        found = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(found.st_mode) and found.st_ino == state.inode
+
+
+def _unlink(path: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+
+
+def _mark(staging: Path, output: Path) -> None:
+    """Add the marker file, reusing the current one when it says the same."""
+    current, marker = output / MARKER, staging / MARKER
+    unchanged = current.is_file() and current.read_text() == _MARKER_TEXT
+    if unchanged and marker.exists() and os.path.samefile(current, marker):
+        return
+    _unlink(str(marker))
+    if not (unchanged and _link(current, marker)):
+        marker.write_text(_MARKER_TEXT)
+
+
+def _link(source: str | Path, destination: str | Path) -> bool:
+    """Hard-link ``source`` as ``destination``; ``False`` where the file system cannot."""
+    try:
+        os.link(source, destination)
+    except OSError:
+        return False
+    return True
 
 
 def _swap_into_place(staging: Path, output: Path) -> None:
+    """Put ``staging`` where ``output`` is; the replaced output is kept as the previous one."""
     if not output.exists():
         os.replace(staging, output)
         return
-    retired = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
-    os.replace(output, retired / "site")
+    spare = previous_output(output)
+    holder = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
+    os.replace(output, holder / "site")
     try:
         os.replace(staging, output)
     except BaseException:
-        os.replace(retired / "site", output)
+        os.replace(holder / "site", output)
+        shutil.rmtree(holder, ignore_errors=True)
         raise
-    finally:
-        shutil.rmtree(retired, ignore_errors=True)
+    try:
+        if not spare.exists():  # free unless a folder we do not own has the name
+            os.replace(holder / "site", spare)
+    except OSError:
+        pass  # the new output is in place; keeping the old one is only an optimisation
+    shutil.rmtree(holder, ignore_errors=True)

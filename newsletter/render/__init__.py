@@ -1,6 +1,17 @@
-"""Renderers: one module per output kind, each returning ``{site path: bytes}``."""
+"""Renderers: one module per output kind, each returning ``{site path: bytes}``.
+
+For rebuilds, every kind is also split into jobs (see ``jobs.py``) that are
+given only what their files depend on, so an edit re-renders only the files
+that show it; ``output_jobs`` lists every file of a build. A kind whose files
+for one issue depend on that issue alone belongs in ``PER_ISSUE``; a kind
+whose files may show any issue belongs in ``WHOLE_ARCHIVE`` (it is
+re-rendered whenever anything changes). Pages of the web edition are jobs of
+their own: add a page to ``site.site_pages`` and it is built.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Mapping
 
 import jinja2
 
@@ -9,14 +20,38 @@ from newsletter.model import Newsletter
 from newsletter.render.calendar import render_calendars
 from newsletter.render.email import email_problems, render_email
 from newsletter.render.feeds import render_feeds
-from newsletter.render.site import render_site
+from newsletter.render.jobs import Files, Job, TemplateNames
+from newsletter.render.site import site_jobs
+
+Renderer = Callable[[Newsletter, jinja2.Environment], Files]
 
 
-def render_all(newsletter: Newsletter, env: jinja2.Environment) -> tuple[dict[str, bytes], list[Problem]]:
-    """Render every output kind; also return problems found in the rendered output."""
-    files: dict[str, bytes] = {}
-    files.update(render_site(newsletter, env))
-    files.update(render_email(newsletter, env))
-    files.update(render_feeds(newsletter, env))
-    files.update(render_calendars(newsletter))
-    return files, email_problems(newsletter, files)
+def calendars(newsletter: Newsletter, env: jinja2.Environment) -> Files:
+    """The deadline calendars, as a renderer like the others (they use no templates)."""
+    return render_calendars(newsletter)
+
+
+PER_ISSUE: tuple[Renderer, ...] = (render_email,)
+"""Kinds rendered once per issue, from a newsletter holding only that issue."""
+
+WHOLE_ARCHIVE: tuple[Renderer, ...] = (render_feeds, calendars)
+"""Kinds rendered from the whole newsletter."""
+
+
+def output_jobs(
+    newsletter: Newsletter, env: jinja2.Environment, names: TemplateNames | None = None
+) -> list[Job]:
+    """Every output file of a build, as jobs that each see only what they depend on."""
+    jobs = site_jobs(newsletter, env, names)
+    jobs += [
+        Job(render, (Newsletter(newsletter.config, (issue,)),))
+        for render in PER_ISSUE
+        for issue in newsletter.issues
+    ]
+    jobs += [Job(render, (newsletter,)) for render in WHOLE_ARCHIVE]
+    return jobs
+
+
+def output_problems(newsletter: Newsletter, files: Mapping[str, bytes]) -> list[Problem]:
+    """Problems found in the rendered output (only read from ``files``)."""
+    return email_problems(newsletter, files)

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import quopri
 import re
+from collections.abc import Mapping
 from email import policy
 from email.headerregistry import Address, BaseHeader, HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage
@@ -169,7 +170,7 @@ def _sender(config: Config, host: str) -> str:
     return str(Address(display_name=config.title, username="newsletter", domain=host))
 
 
-def email_problems(newsletter: Newsletter, files: Files) -> list[Problem]:
+def email_problems(newsletter: Newsletter, files: Mapping[str, bytes]) -> list[Problem]:
     """Warn about emails that Gmail would clip and images that clients show badly."""
     problems = []
     for issue in newsletter.issues:
@@ -228,8 +229,13 @@ class _ImageFinder(HTMLParser):
             self.images.append(dict(attrs))
 
 
+_IMAGE_TAG = re.compile("<img", re.IGNORECASE)
+
+
 def _images(html: str) -> list[dict[str, str | None]]:
     """The attributes of every ``<img>`` in ``html``."""
+    if not _IMAGE_TAG.search(html):  # parsing is slow, and every issue is checked on every build
+        return []
     finder = _ImageFinder()
     finder.feed(html)
     finder.close()

@@ -7,19 +7,18 @@ social-media tags, the sitemap and the 404 page use absolute URLs.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
 
-from newsletter.model import Config, Newsletter
+from newsletter.model import Newsletter
 from newsletter.render.fragments import entry_summary, shift_headings
+from newsletter.render.jobs import Files, Job, TemplateNames
 from newsletter.render.search import render_search
 from newsletter.render.sitemap import render_sitemap
 from newsletter.render.taxonomy import placed_entries, taxonomies, timelines
-
-Files = dict[str, bytes]
 
 ASSETS = ("style.css", "favicon.svg", "search/search.js")
 """Files rendered from the template of the same name, without page values."""
@@ -42,13 +41,52 @@ class Page:
 
 def render_site(newsletter: Newsletter, env: jinja2.Environment) -> Files:
     """Render every page of the web edition, its assets, sitemap and search index."""
-    pages = list(site_pages(newsletter))
-    files = {page.path: render_page(page, newsletter, env) for page in pages}
-    files.update({asset: env.get_template(asset).render().encode() for asset in ASSETS})
-    listed = [page.url_path for page in pages if page.in_sitemap]
-    files.update(render_sitemap(newsletter.config, listed, env))
-    files.update(render_search(newsletter))
+    files: Files = {}
+    for job in site_jobs(newsletter, env):
+        files.update(job.run(env))
     return files
+
+
+ARCHIVE_WIDE = frozenset({"issues", "newsletter"})
+"""Context variables of every page that carry the whole archive (see ``render_page``)."""
+
+
+def site_jobs(
+    newsletter: Newsletter, env: jinja2.Environment, names: TemplateNames | None = None
+) -> list[Job]:
+    """A job per page, given the archive only if its templates read it; assets, sitemap, search index."""
+    names = names or TemplateNames(env)
+    pages = list(site_pages(newsletter))
+    jobs = [Job(_page_file, (page, _as_seen(page, newsletter, names))) for page in pages]
+    jobs += [Job(_asset, (asset,)) for asset in ASSETS]
+    listed = tuple(page.url_path for page in pages if page.in_sitemap)
+    jobs.append(Job(render_sitemap, (newsletter.config, listed)))
+    jobs.append(Job(_search_index, (newsletter,)))
+    return jobs
+
+
+def _as_seen(page: Page, newsletter: Newsletter, names: TemplateNames) -> Newsletter:
+    """The newsletter as ``page`` can see it: only the settings if it reads nothing archive-wide.
+
+    A page that depends on the whole archive is rendered again after every
+    edit, so this is what keeps an edit from re-rendering every page.
+    """
+    used = names.used_by(page.template)
+    if used is None or used & ARCHIVE_WIDE:
+        return newsletter
+    return Newsletter(newsletter.config, ())
+
+
+def _page_file(page: Page, newsletter: Newsletter, env: jinja2.Environment) -> Files:
+    return {page.path: render_page(page, newsletter, env)}
+
+
+def _asset(name: str, env: jinja2.Environment) -> Files:
+    return {name: env.get_template(name).render().encode()}
+
+
+def _search_index(newsletter: Newsletter, env: jinja2.Environment) -> Files:
+    return render_search(newsletter)
 
 
 def site_pages(newsletter: Newsletter) -> Iterator[Page]:
@@ -60,10 +98,12 @@ def site_pages(newsletter: Newsletter) -> Iterator[Page]:
     for placed in placed_entries(newsletter):
         entry = placed.entry
         description = entry_summary(entry) or entry.title
-        yield Page(
-            f"{entry.permalink}index.html", "entry.html",
-            {"placed": placed, "entry": entry, "issue": placed.issue, "description": description},
-        )
+        yield Page(f"{entry.permalink}index.html", "entry.html", {
+            "placed": placed, "entry": entry, "issue": placed.issue, "description": description,
+            # Looked up here, not in the template, so the page depends on these entries alone.
+            "superseded_by": newsletter.superseded_by(entry),
+            "linked": {ref: newsletter.find(ref) for ref in (*entry.lifecycle.supersedes, *entry.lifecycle.related)},
+        })
     registry = {authority.slug: authority for authority in newsletter.config.registry.authorities}
     with_deadlines = {a.slug for deadline in newsletter.deadlines for a in deadline.entry.authorities}
     for taxonomy in archive:
@@ -83,16 +123,21 @@ def site_pages(newsletter: Newsletter) -> Iterator[Page]:
     yield Page("upcoming/index.html", "upcoming.html")
     yield Page("search/index.html", "search.html")
     # A 404 page is served at whatever address was not found, so relative links would break.
-    yield Page("404.html", "404.html", {"url": absolute_url(newsletter.config)}, in_sitemap=False)
+    yield Page("404.html", "404.html", {"url": AbsoluteUrl(newsletter.config.base_url)}, in_sitemap=False)
 
 
-def absolute_url(config: Config) -> Callable[[str], str]:
-    """A ``url()`` for templates that links to site paths absolutely, under ``base_url``."""
+@dataclass(frozen=True)
+class AbsoluteUrl:
+    """A ``url()`` for templates that links to site paths absolutely, under ``base_url``.
 
-    def url(target: str) -> str:
-        return config.base_url + target
+    A value rather than a closure, so that the page it is given to can be fingerprinted.
+    """
 
-    return url
+    base_url: str
+
+    def __call__(self, target: str) -> str:
+        """The absolute URL of the site path ``target``."""
+        return self.base_url + target
 
 
 def render_page(page: Page, newsletter: Newsletter, env: jinja2.Environment) -> bytes:

@@ -1,0 +1,243 @@
+"""The build cache: results of earlier builds, kept to skip work whose inputs did not change.
+
+Everything is keyed by a digest of *all* the inputs that decide the result:
+the bytes of the content files involved, the settings, and the tool itself
+(its version, the source of every module and default template, and the
+versions of the libraries that shape the output). A value is only reused
+under exactly the key it was stored with, so nothing is ever invalidated by
+hand: a changed input simply asks for a different key.
+
+The cache is a folder beside ``newsletter.yaml`` (``.newsletter-cache/``)
+that is safe to delete at any time. It is never trusted blindly: each file
+holds a checksum of its contents and the key it was written for, and a file
+that is unreadable, truncated, corrupt, from another key or holding a value
+of the wrong kind is treated as missing and recomputed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import gc
+import hashlib
+import importlib.util
+import os
+import pickle
+import platform
+import tempfile
+from collections.abc import Collection, Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+import jinja2
+import jinja2.bccache
+
+from newsletter import __version__
+
+CACHE_DIR = ".newsletter-cache"
+_MAGIC = b"newsletter-cache 1\n"
+_CHECKSUM_BYTES = 32
+_LIBRARIES = ("markdown", "nh3", "jinja2", "yaml", "css_inline", "feedgen", "lxml", "markupsafe")
+"""Libraries whose code can change the bytes of the output."""
+
+T = TypeVar("T")
+
+
+def digest(*parts: str | bytes) -> str:
+    """A hex digest of ``parts``, each length-prefixed so that no two sequences collide."""
+    hasher = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        hasher.update(len(data).to_bytes(8, "little"))
+        hasher.update(data)
+    return hasher.hexdigest()
+
+
+def file_digest(path: str) -> str:
+    """A hex digest of a file's bytes, read with plain system calls (thousands per build)."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        hasher = hashlib.blake2b(digest_size=20)
+        while chunk := os.read(descriptor, 1 << 20):
+            hasher.update(chunk)
+    finally:
+        os.close(descriptor)
+    return hasher.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def tool_fingerprint() -> str:
+    """Identify this exact tool: version, Python, library versions and every packaged file."""
+    package = Path(__file__).parent
+    files = sorted(
+        path for path in package.rglob("*")
+        if path.is_file() and path.suffix != ".pyc" and "__pycache__" not in path.parts
+    )
+    parts: list[str | bytes] = [__version__, platform.python_version()]
+    parts += [_installed(name) for name in _LIBRARIES]
+    for path in files:
+        parts += [path.relative_to(package).as_posix(), path.read_bytes()]
+    return digest(*parts)
+
+
+def _installed(module: str) -> str:
+    """Where a library is installed and when its entry file was written, without importing it.
+
+    Installing another version rewrites the file, so this changes with the version.
+    """
+    spec = importlib.util.find_spec(module)
+    if spec is None or spec.origin is None:
+        return f"{module} absent"
+    found = os.stat(spec.origin)
+    return f"{module} {spec.origin} {found.st_size} {found.st_mtime_ns}"
+
+
+class Cache:
+    """Pickled values in a folder, one file per key, grouped by kind."""
+
+    def __init__(self, folder: Path | None):
+        """Use ``folder`` (created on first write); ``None`` disables caching."""
+        self.folder = folder
+
+    def path(self, kind: str, key: str) -> Path | None:
+        """Where the value of ``kind`` stored under ``key`` lives."""
+        return None if self.folder is None else self.folder / kind / key[:2] / key
+
+    def get(self, kind: str, key: str, expected: type[T]) -> T | None:
+        """The value stored under ``key`` if it is intact and an ``expected``; else ``None``."""
+        path = self.path(kind, key)
+        if path is None:
+            return None
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        return _decode(data, key, expected)
+
+    def get_many(self, kind: str, keys: Iterable[str], expected: type[T]) -> list[T | None]:
+        """``get`` for each of ``keys``."""
+        # Unpickling creates many objects at once, which sets off the cycle collector again
+        # and again for nothing: cached values hold no cycles and live as long as the build.
+        # So the collector is paused, then told to leave what was loaded alone for good.
+        # Garbage already waiting is collected first, or freezing would keep it forever
+        # (it matters in a process that builds many times).
+        collecting = gc.isenabled()
+        gc.collect()
+        gc.disable()
+        try:
+            return [self.get(kind, key, expected) for key in keys]
+        finally:
+            gc.freeze()
+            if collecting:
+                gc.enable()
+
+    def prune(self, kind: str, keep: Collection[str]) -> None:
+        """Delete values of ``kind`` not under ``keep`` once they outnumber those kept.
+
+        Other settings (drafts, a preview URL) use other keys, so values are
+        only dropped when stale ones have piled up, not after every build.
+        """
+        if self.folder is None:
+            return
+        stored = [path for path in (self.folder / kind).glob("*/*") if path.name[0] != "."]
+        if len(stored) > 2 * len(keep):
+            for path in stored:
+                if path.name not in keep:
+                    with contextlib.suppress(OSError):  # a read-only cache stays as it is
+                        path.unlink()
+
+    def put(self, kind: str, key: str, value: Any) -> None:
+        """Store ``value`` under ``key``; a cache that cannot be written is only slower."""
+        path = self.path(kind, key)
+        if path is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _write_atomically(path, encode(key, value))
+        except OSError:
+            pass
+
+
+def encode(key: str, value: Any) -> bytes:
+    """The bytes of a cache file: magic, checksum, then the pickled key and value."""
+    payload = pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL)
+    return _MAGIC + hashlib.blake2b(payload, digest_size=_CHECKSUM_BYTES).digest() + payload
+
+
+def _decode(data: bytes, key: str, expected: type[T]) -> T | None:
+    header = len(_MAGIC) + _CHECKSUM_BYTES
+    if not data.startswith(_MAGIC) or len(data) < header:
+        return None
+    payload = data[header:]
+    if hashlib.blake2b(payload, digest_size=_CHECKSUM_BYTES).digest() != data[len(_MAGIC):header]:
+        return None
+    try:
+        stored_key, value = pickle.loads(payload)
+    except Exception:  # a checksum-valid file from an incompatible build: recompute, never fail
+        return None
+    return value if stored_key == key and isinstance(value, expected) else None
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write via a temporary file and a rename, so readers never see half a file."""
+    handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+class Fingerprints:
+    """Digests of model values, each computed once per build.
+
+    Containers and dataclasses are digested from their parts, so a value
+    whose fingerprint is already known (a *seed*, such as an issue identified
+    by its folder's cache key) is never walked again; other leaves are
+    pickled, which is exact for the plain values the model is made of.
+    """
+
+    def __init__(self, seeds: Iterable[tuple[object, str]] = ()):
+        # Values are kept alongside their digests so that no id is reused while known.
+        self._known: dict[int, tuple[object, str]] = {id(value): (value, fp) for value, fp in seeds}
+
+    def of(self, value: object) -> str:
+        """The fingerprint of ``value``: equal values give equal fingerprints."""
+        known = self._known.get(id(value))
+        if known is not None:
+            return known[1]
+        if isinstance(value, tuple | list):
+            found = digest(type(value).__name__, *(self.of(item) for item in value))
+        elif isinstance(value, dict):
+            found = digest("dict", *(self.of(part) for pair in value.items() for part in pair))
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            kind = f"{type(value).__module__}.{type(value).__qualname__}"
+            parts = (self.of(getattr(value, field.name)) for field in dataclasses.fields(value))
+            found = digest(kind, *parts)
+        else:
+            found = digest(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        self._known[id(value)] = (value, found)
+        return found
+
+
+class TemplateBytecode(jinja2.BytecodeCache):
+    """Compiled templates, kept in the build cache with its checksums and keys."""
+
+    def __init__(self, cache: Cache):
+        self.cache = cache
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Fill ``bucket`` from the cache if its template was compiled before."""
+        data = self.cache.get("templates", self._key(bucket), bytes)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Keep a freshly compiled template."""
+        self.cache.put("templates", self._key(bucket), bucket.bytecode_to_string())
+
+    def _key(self, bucket: jinja2.bccache.Bucket) -> str:
+        return digest(tool_fingerprint(), bucket.key, bucket.checksum)

@@ -1,0 +1,74 @@
+"""Spread independent, CPU-bound work over the machine's cores.
+
+Markdown rendering and email formatting are pure Python, so threads would
+take turns on one core; worker processes run truly in parallel. Workers are
+forked, so they start in milliseconds and inherit everything already loaded
+(modules, compiled templates, the work list itself): only the index of each
+task goes to a worker and only its result comes back. Small batches run in
+the calling process, where starting workers would cost more than it saves.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+MIN_PARALLEL_MS = 150
+"""Below this much estimated work, starting workers costs more than it saves."""
+
+_task: Callable[[int], Any] | None = None
+"""The function forked workers call; set only while a pool is running."""
+
+
+def worker_count() -> int:
+    """How many cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def run_all(task: Callable[[int], T], count: int, estimated_ms: float) -> list[T]:
+    """Return ``[task(0), ..., task(count - 1)]``, computed across cores when worthwhile.
+
+    A task that fails in a worker is run again in this process, so that it
+    fails exactly as it would without workers: not every exception survives
+    the trip back from a worker intact.
+    """
+    workers = min(worker_count(), count)
+    if workers < 2 or estimated_ms < MIN_PARALLEL_MS or not _can_fork():
+        return [task(index) for index in range(count)]
+    global _task
+    _task = task
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            # Several chunks per worker even out tasks of uneven cost.
+            results = pool.map(_run_task, range(count), chunksize=max(1, count // (workers * 8)))
+    finally:
+        _task = None
+    return [
+        task(index) if isinstance(result, _Failed) else result
+        for index, result in enumerate(results)
+    ]
+
+
+def _can_fork() -> bool:
+    """Forking is possible, and safe: no other thread can be holding a lock the child needs."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+class _Failed:
+    """What a worker returns for a task that raised."""
+
+
+def _run_task(index: int) -> Any:
+    assert _task is not None
+    try:
+        return _task(index)
+    except Exception:  # raised again, with its real type and traceback, by the parent
+        return _Failed()

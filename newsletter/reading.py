@@ -1,0 +1,129 @@
+"""Read and validate every issue folder, reusing cached results for folders that did not change.
+
+An issue is a pure function of the bytes of its folder's files, the
+settings, the command-line options and the tool itself (see
+:func:`newsletter.assembly.read_issue`), so the digest of all of these is a
+key under which the validated issue, Markdown already rendered, can be
+stored and found again. Folders whose key is not in the cache are parsed,
+validated and rendered, across all cores when there are many of them.
+
+The same digests identify the values for the renderers: an issue's key
+stands for the whole issue, and an entry is determined by its own file, so
+both are handed to the fingerprinting of output jobs as *seeds*, which
+spares hashing the values again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsletter.assembly import IssueResult, Options, read_issue
+from newsletter.cache import Cache, digest, file_digest, tool_fingerprint
+from newsletter.errors import Problem
+from newsletter.lifecycle import FolderReferences, folder_references
+from newsletter.loading import issue_folders, load_issue_folder
+from newsletter.model import Config, Issue
+from newsletter.parallel import run_all
+
+ESTIMATED_MS_PER_FILE = 3.0
+"""Parsing, validating and rendering one entry file, roughly, on one core."""
+
+
+@dataclass(frozen=True)
+class IssueFolder:
+    """An issue folder and the digest of each file directly in it."""
+
+    path: Path
+    files: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def scan(cls, path: Path) -> IssueFolder:
+        """Digest every file in ``path``: a superset of what loading reads, so nothing is missed."""
+        with os.scandir(path) as found:
+            names = sorted((item.name, item.path) for item in found if item.is_file())
+        return cls(path, tuple((name, file_digest(full)) for name, full in names))
+
+    def key(self, base: str) -> str:
+        """The cache key of this folder's issue under the settings digest ``base``."""
+        return digest(base, self.path.name, *(part for pair in self.files for part in pair))
+
+
+@dataclass(frozen=True)
+class _CachedIssue:
+    issue: Issue | None
+    problems: list[Problem]
+    references: FolderReferences
+
+
+Seeds = list[tuple[object, str]]
+"""Assembled values paired with fingerprints known from the files they came from."""
+
+
+@dataclass(frozen=True)
+class ReadIssues:
+    """Every issue folder validated, with what the cross-issue checks and fingerprinting need."""
+
+    results: list[IssueResult]
+    references: list[FolderReferences]
+    seeds: Seeds
+
+
+def read_issues(
+    root: Path, content_dir: Path, config: Config, options: Options, cache: Cache
+) -> ReadIssues:
+    """Validate every issue folder under ``content_dir``, from the cache where possible."""
+    folders = [IssueFolder.scan(path) for path in issue_folders(content_dir)]
+    # Paths in problems are relative to the root, so where the folders are is part of every key.
+    where = f"{root.resolve()} {content_dir.resolve()}"
+    # The as-of day only matters across issues (see ``collect``): a new day keeps the cache.
+    per_issue = dataclasses.replace(options, as_of=None)
+    base = digest(tool_fingerprint(), where, repr(config), repr(per_issue))
+    keys = [folder.key(base) for folder in folders]
+    cached = cache.get_many("issues", keys, _CachedIssue)
+    missing = [index for index, found in enumerate(cached) if found is None]
+
+    def compute(position: int) -> _CachedIssue:
+        index = missing[position]
+        folder = folders[index]
+        raw = load_issue_folder(folder.path, root)
+        issue, problems = read_issue(raw, config, per_issue)
+        result = _CachedIssue(issue, problems, folder_references(raw))
+        # A file edited while it was read must not be stored under the older bytes' key.
+        if IssueFolder.scan(folder.path) == folder:
+            cache.put("issues", keys[index], result)
+        return result
+
+    estimate = ESTIMATED_MS_PER_FILE * sum(len(folders[index].files) for index in missing)
+    for index, result in zip(missing, run_all(compute, len(missing), estimate), strict=True):
+        cached[index] = result
+    cache.prune("issues", set(keys))
+    read = ReadIssues([], [], [])
+    for folder, key, found in zip(folders, keys, cached, strict=True):
+        assert found is not None
+        read.results.append((found.issue, found.problems))
+        read.references.append(found.references)
+        if found.issue is not None:
+            read.seeds.extend(_seeds(found.issue, key, base, folder))
+    return read
+
+
+def _seeds(issue: Issue, key: str, base: str, folder: IssueFolder) -> Seeds:
+    """An issue is identified by its folder's key; an entry by its own file alone.
+
+    The sections are seeded too: issues given their "Coming up" box across
+    issues are new values that share them, and pages list entries with their section.
+    """
+    files = dict(folder.files)
+    seeds: Seeds = [(issue, key), (issue.sections, f"{key} sections")]
+    seeds += [(section, f"{key} section {section.id}") for section in issue.sections]
+    for section in issue.sections:
+        for item in section.items:
+            path = item.entry.source_path
+            found = files.get(path.rsplit("/", 1)[-1])
+            if found is not None:  # else the file appeared mid-build: fingerprint the value
+                # Already digests and a path: joining them identifies the entry without hashing.
+                seeds.append((item.entry, f"{base} {found} {path}"))
+    return seeds

@@ -1,0 +1,97 @@
+"""Output split into jobs: a renderer applied to exactly the values its files depend on.
+
+A job's files are a pure function of its inputs, the templates and the tool,
+so a build can reuse the files of any job whose inputs did not change and
+render the others in any order, in parallel. Dependencies are exact by
+construction: a renderer cannot depend on what it is not given. That is why
+per-issue outputs (the email edition) are rendered from a newsletter that
+holds only that issue, and why a page receives the whole archive only when
+its templates mention ``issues``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+from jinja2 import meta
+
+from newsletter.cache import Cache, digest, tool_fingerprint
+
+Files = dict[str, bytes]
+
+
+@dataclass(frozen=True)
+class Job:
+    """Files made by calling ``render(*inputs, env)``."""
+
+    render: Callable[..., Files]
+    inputs: tuple[Any, ...]
+
+    @property
+    def name(self) -> str:
+        """The renderer's qualified name, part of the job's identity."""
+        return f"{self.render.__module__}.{self.render.__qualname__}"
+
+    def run(self, env: jinja2.Environment) -> Files:
+        """Render this job's files."""
+        return self.render(*self.inputs, env)
+
+
+@dataclass(frozen=True)
+class _TemplateFacts:
+    """What one template's source says: the variables it reads and the templates it pulls in."""
+
+    variables: frozenset[str]
+    references: tuple[str | None, ...]
+
+
+class TemplateNames:
+    """Which context variables a template may read, following extends, includes and imports.
+
+    Parsing templates costs more than a rebuild may spend, so what each
+    template's source says is kept in the build cache, keyed by that source.
+    """
+
+    def __init__(self, env: jinja2.Environment, cache: Cache | None = None):
+        self.env = env
+        self.cache = cache or Cache(None)
+        self._found: dict[str, frozenset[str] | None] = {}
+
+    def used_by(self, name: str) -> frozenset[str] | None:
+        """The variables ``name`` and the templates it pulls in read; ``None`` if unknowable."""
+        if name not in self._found:
+            self._found[name] = self._collect(name)
+        return self._found[name]
+
+    def _collect(self, name: str) -> frozenset[str] | None:
+        names: set[str] = set()
+        seen: set[str] = set()
+        pending = [name]
+        while pending:
+            current = pending.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            facts = self._facts(current)
+            if None in facts.references:  # a template chosen at run time: assume it reads anything
+                return None
+            names |= facts.variables
+            pending += [reference for reference in facts.references if reference is not None]
+        return frozenset(names)
+
+    def _facts(self, name: str) -> _TemplateFacts:
+        assert self.env.loader is not None
+        source, filename, _ = self.env.loader.get_source(self.env, name)
+        key = digest(tool_fingerprint(), name, source)
+        facts = self.cache.get("template-facts", key, _TemplateFacts)
+        if facts is None:
+            tree = self.env.parse(source, name, filename)  # named, so a syntax error is located
+            facts = _TemplateFacts(
+                frozenset(meta.find_undeclared_variables(tree)),
+                tuple(meta.find_referenced_templates(tree)),
+            )
+            self.cache.put("template-facts", key, facts)
+        return facts

@@ -1,0 +1,109 @@
+"""The output folder is replaced atomically, writing only the files whose bytes changed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import pytest
+
+from newsletter.output import MARKER, previous_output, write_output
+
+
+def contents(folder: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in folder.rglob("*") if path.is_file()
+    }
+
+
+def test_unchanged_files_keep_their_inode_and_changed_ones_are_rewritten(tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    states = write_output({"a.html": b"A", "issues/b.html": b"B", "gone.html": b"G"}, output)
+    before = (output / "a.html").stat()
+    write_output({"a.html": b"A", "issues/b.html": b"B, revised"}, output, previous=states)
+    after = (output / "a.html").stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert contents(output) == {
+        "a.html": b"A", "issues/b.html": b"B, revised", MARKER: (output / MARKER).read_bytes()
+    }
+
+
+def test_a_file_changed_since_it_was_recorded_is_rewritten(tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    states = write_output({"a.html": b"A"}, output)
+    (output / "a.html").write_bytes(b"X")
+    write_output({"a.html": b"A"}, output, previous=states)
+    assert (output / "a.html").read_bytes() == b"A"
+
+
+def test_when_nothing_changed_the_folder_is_left_alone(tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    states = write_output({"a.html": b"A", "b/c.html": b"C"}, output)
+    folder = output.stat().st_ino
+    assert write_output({"a.html": b"A", "b/c.html": b"C"}, output, previous=states) == states
+    assert output.stat().st_ino == folder
+
+
+def test_an_extra_folder_in_the_output_is_removed(tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    states = write_output({"a.html": b"A"}, output)
+    (output / "stray").mkdir()
+    write_output({"a.html": b"A"}, output, previous=states)
+    assert not (output / "stray").exists()
+
+
+class _FailsHalfway(Mapping[str, bytes]):
+    """Files whose second one cannot be produced, like a build interrupted mid-write."""
+
+    def __init__(self) -> None:
+        self.files = {"a.html": b"new A", "b.html": b"new B"}
+
+    def __getitem__(self, path: str) -> bytes:
+        if path == "b.html":
+            raise OSError("disk full")
+        return self.files[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.files)
+
+    def __len__(self) -> int:
+        return len(self.files)
+
+
+def test_a_failed_write_leaves_the_previous_output_untouched(tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    states = write_output({"a.html": b"old A", "b.html": b"old B"}, output)
+    before = contents(output)
+    with pytest.raises(OSError, match="disk full"):
+        write_output(_FailsHalfway(), output, previous=states)
+    assert contents(output) == before
+    assert [path.name for path in tmp_path.iterdir()] == ["output"]
+
+
+def test_the_replaced_output_is_kept_beside_it_and_updated_into_the_next(tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    states = write_output({"a.html": b"A1", "b.html": b"B", "c/d.html": b"D"}, output, keep_previous=True)
+    second = {"a.html": b"A2", "b.html": b"B", "c/d.html": b"D"}
+    states = write_output(second, output, previous=states, keep_previous=True)
+    spare = previous_output(output)
+    assert contents(spare)["a.html"] == b"A1"
+    write_output({"a.html": b"A3", "b.html": b"B", "e.html": b"E"}, output, previous=states, keep_previous=True)
+    assert contents(output) == {
+        "a.html": b"A3", "b.html": b"B", "e.html": b"E", MARKER: (output / MARKER).read_bytes()
+    }
+    assert contents(spare)["a.html"] == b"A2"
+
+
+def test_a_folder_we_do_not_own_where_the_previous_output_goes_is_left_alone(
+    tmp_path: Path,
+) -> None:
+    output = tmp_path / "output"
+    foreign = previous_output(output)
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("mine")
+    states = write_output({"a.html": b"A"}, output, keep_previous=True)
+    write_output({"a.html": b"A, revised"}, output, previous=states, keep_previous=True)
+    assert contents(foreign) == {"notes.txt": b"mine"}
+    assert (output / "a.html").read_bytes() == b"A, revised"
+    assert sorted(path.name for path in tmp_path.iterdir()) == [foreign.name, "output"]
