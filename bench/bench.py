@@ -29,6 +29,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -181,7 +182,8 @@ def measure_newsletter(project: Path, corpus: list[Issue], runs: int) -> dict[st
     def add(number: int) -> None:
         entry = newest.entries[1]
         path = project / "content" / newest.id / f"added-{number}.md"
-        path.write_text(entry_file(replace(entry, as_yaml=False)), encoding="utf-8")
+        sources = tuple((title, f"{url}?added={number}") for title, url in entry.sources)
+        path.write_text(entry_file(replace(entry, as_yaml=False, sources=sources)), encoding="utf-8")
 
     scenarios: dict[str, tuple[list[str], Callable[[int], None]]] = {
         "cold build": (build, lambda number: cold()),
@@ -237,20 +239,20 @@ def _same_tree(left: Path, right: Path) -> bool:
 
 def timed(command: list[str], cwd: Path) -> Run:
     """Run ``command`` in a fresh process; fail loudly if it fails."""
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        command, cwd=cwd, env=_USER_ENVIRONMENT, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
-    sampler = _TreeSampler(process.pid)
-    sampler.start()
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    sampler.stop()
-    process.returncode = os.waitstatus_to_exitcode(status)
-    stdout, stderr = process.communicate()
-    if process.returncode != 0:
-        output = stdout.decode() + stderr.decode()
-        raise SystemExit(f"{' '.join(command)} failed in {cwd}:\n{output}")
+    # Output goes to a file, not a pipe: nothing reads a pipe while wait4() waits, so a
+    # command printing more than the pipe holds would block forever.
+    with tempfile.TemporaryFile() as output:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, env=_USER_ENVIRONMENT, stdout=output, stderr=output)
+        sampler = _TreeSampler(process.pid)
+        sampler.start()
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        sampler.stop()
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            output.seek(0)
+            raise SystemExit(f"{' '.join(command)} failed in {cwd}:\n{output.read().decode()}")
     cpu = usage.ru_utime + usage.ru_stime
     rss = usage.ru_maxrss / 1024
     return Run(round(seconds, 4), round(cpu, 4), round(rss, 1), round(sampler.peak_mb, 1))
