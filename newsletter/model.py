@@ -256,6 +256,14 @@ class Entry:
     instruments: tuple[Instrument, ...] = ()
 
     @property
+    def status_line(self) -> str:
+        """Where space is short (email, text, feeds): ``Issued · Effective 1 Sep 2022 · PIPL``."""
+        life = self.lifecycle
+        instruments = ", ".join(instrument.short for instrument in self.instruments)
+        parts = (life.status_label, life.key_dates, life.document_number, instruments)
+        return " · ".join(part for part in parts if part)
+
+    @property
     def ref(self) -> EntryRef:
         """How other entries refer to this one."""
         return EntryRef(self.issue_id, self.slug)

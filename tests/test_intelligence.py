@@ -126,7 +126,8 @@ def test_coming_up_in_web_email_and_text(output: Path) -> None:
     assert "Coming up" in html and "7 Jun 2022</strong> · Comments due" in html
     text = read(output, "issues/2022-05/email.txt")
     assert "Coming up\n=========\n\n- 7 Jun 2022 · Comments due: CAC consults on export rules" in text
-    assert "   Draft for comment · Comments due 7 Jun 2022 · CAC-2022-1" in text
+    assert "   Draft for comment · Comments due 7 Jun 2022 · CAC-2022-1 · PIPL\n" in text
+    assert "Draft for comment · Comments due 7 Jun 2022 · CAC-2022-1 · PIPL</p>" in html
     assert "   10 May 2022 · CAC\n" in text, "the email names authorities by abbreviation"
 
 
@@ -140,7 +141,7 @@ def test_coming_up_can_be_turned_off(make_site: MakeSite) -> None:
 def test_feeds_carry_key_dates(output: Path) -> None:
     feed = feedparser.parse(read(output, "feed.xml"))
     may = next(e for e in feed.entries if e.link.endswith("2022-05/"))
-    assert "Draft for comment · Comments due 7 Jun 2022 · CAC-2022-1" in may.content[0].value
+    assert "Draft for comment · Comments due 7 Jun 2022 · CAC-2022-1 · PIPL" in may.content[0].value
     eml = email.message_from_bytes((output / "issues/2022-05/email.eml").read_bytes(), policy=policy.default)
     assert "Comments due 7 Jun 2022" in eml.get_body(("plain",)).get_content()
 
