@@ -39,12 +39,15 @@ def ahead(deadlines: Iterable[Deadline], as_of: dt.date) -> list[Deadline]:
 
 def with_coming_up(issues: list[Issue]) -> list[Issue]:
     """Give each issue that shows a "Coming up" box the next deadlines known on its date."""
+    published = {issue.id: issue.date for issue in issues}
+    # Sorted once for the whole archive; each issue keeps the order when filtering.
+    everything = deadlines_of(entry for issue in issues for entry in issue.entries)
     result = []
     for issue in issues:
         if not issue.show_coming_up:
             result.append(issue)
             continue
-        known = [entry for other in issues if other.date <= issue.date for entry in other.entries]
-        coming = ahead(deadlines_of(known), issue.date)[:COMING_UP_LIMIT]
+        known = [d for d in everything if published[d.entry.issue_id] <= issue.date]
+        coming = ahead(known, issue.date)[:COMING_UP_LIMIT]
         result.append(dataclasses.replace(issue, coming_up=tuple(coming)))
     return result
