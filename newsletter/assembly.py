@@ -21,8 +21,8 @@ from newsletter.config import read_config
 from newsletter.deadlines import ahead, deadlines_of, with_coming_up
 from newsletter.errors import Problem
 from newsletter.fields import SLUG, Fields, did_you_mean, xml_invalid_character
-from newsletter.lifecycle import LIFECYCLE_FIELDS, FolderReferences, dangling, folder_references, read_lifecycle
-from newsletter.loading import ENTRY_SUFFIXES, ISSUE_FILE, RawDocument, RawIssue, RawProject
+from newsletter.lifecycle import LIFECYCLE_FIELDS, FolderReferences, dangling, read_lifecycle
+from newsletter.loading import ENTRY_SUFFIXES, ISSUE_FILE, RawDocument, RawIssue
 from newsletter.markup import render_markdown, strip_tracking
 from newsletter.model import (
     MONTHS,
@@ -61,13 +61,6 @@ class Options:
 
 IssueResult = tuple[Issue | None, list[Problem]]
 """A validated issue (``None`` if it has errors or is a draft left out) and its problems."""
-
-
-def assemble(raw: RawProject, options: Options) -> tuple[Newsletter | None, list[Problem]]:
-    """Validate everything and build the newsletter; ``None`` if there are errors."""
-    config, problems = read_settings(raw.config, raw.registry, options)
-    results = [read_issue(issue, config, options) for issue in raw.issues]
-    return collect(config, results, [folder_references(issue) for issue in raw.issues], problems, options)
 
 
 def read_settings(

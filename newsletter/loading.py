@@ -96,24 +96,6 @@ class RawIssue:
     """Files in the folder that are neither ``issue.yaml`` nor entries, e.g. ``notes.txt``."""
 
 
-@dataclass
-class RawProject:
-    """Everything read from disk, before any interpretation."""
-
-    config: RawDocument
-    registry: RawDocument | None
-    issues: list[RawIssue]
-    templates_dir: Path | None
-
-
-def load_project(root: Path, config_path: Path, content_dir: Path) -> RawProject:
-    """Read the config, every issue folder and every entry file under ``content_dir``."""
-    config, registry = load_settings(root, config_path)
-    issues = [load_issue_folder(folder, root) for folder in issue_folders(content_dir)]
-    templates = root / "templates"
-    return RawProject(config, registry, issues, templates if templates.is_dir() else None)
-
-
 def load_settings(root: Path, config_path: Path) -> tuple[RawDocument, RawDocument | None]:
     """Read ``newsletter.yaml`` and, if the project has one, ``registry.yaml``."""
     registry_path = root / REGISTRY_FILE
