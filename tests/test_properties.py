@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import posixpath
 import xml.etree.ElementTree as ET
 from email import policy
 from html.parser import HTMLParser
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 from newsletter.assembly import Options
 from newsletter.build import Project, build
 from newsletter.errors import ContentError
+from newsletter.render.templates import relative_path
 from tests.conftest import MINIMAL_CONFIG
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -82,3 +84,13 @@ def test_any_text_builds_or_fails_cleanly(tmp_path_factory, entry: dict, issue: 
         assert not (root / "output").exists()
         return
     assert_well_formed(root / "output")
+
+
+site_path = st.lists(st.sampled_from(["issues", "2022-05", "a", "tags", "cac"]), max_size=4).map("/".join)
+
+
+@given(site_path, st.booleans(), site_path)
+def test_relative_links_match_posix_relpath(target: str, as_folder: bool, here: str) -> None:
+    """Links are computed by string operations, which must agree with the filesystem's notion."""
+    target = target + "/" if as_folder and target else target
+    assert relative_path(target, here) == posixpath.relpath(target or ".", here or ".")

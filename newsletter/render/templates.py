@@ -60,13 +60,27 @@ def relative_url(context: Any, target: str) -> str:
     Relative links keep the site working under any base path and from disk.
     """
     path, hash_mark, fragment = target.partition("#")
-    here = posixpath.dirname(context["page_path"]) or "."
-    link = posixpath.relpath(path or ".", here)
+    link = relative_path(path, posixpath.dirname(context["page_path"]))
     if path == "" or path.endswith("/"):
         link = "./" if link == "." else link + "/"
     if hash_mark and link == "./":
         link = ""
     return link + hash_mark + fragment
+
+
+def relative_path(path: str, here: str) -> str:
+    """``posixpath.relpath`` for site paths (no ``.`` or ``..`` parts), without its system calls.
+
+    Pages hold thousands of links, and ``relpath`` asks for the working directory twice per link.
+    """
+    target_parts = [part for part in path.split("/") if part]
+    here_parts = [part for part in here.split("/") if part]
+    common = 0
+    for target_part, here_part in zip(target_parts, here_parts, strict=False):
+        if target_part != here_part:
+            break
+        common += 1
+    return "/".join([".."] * (len(here_parts) - common) + target_parts[common:]) or "."
 
 
 def underline(heading: str, mark: str = "=") -> str:
