@@ -36,6 +36,7 @@ from newsletter.model import (
     Section,
     Source,
 )
+from newsletter.plaintext import excerpt, plain_text, search_words
 
 ISSUE_FIELDS = ("date", "title", "summary", "intro", "draft", "upcoming")
 ENTRY_FIELDS = (
@@ -280,6 +281,9 @@ def _read_entry(
         return None
     assert title is not None and section is not None and date is not None
     page_url = f"{config.base_url}issues/{issue_id}/"
+    body_html = render_markdown(body, page_url)
+    highlight_html = render_markdown(highlight, page_url) if highlight else None
+    body_text, highlight_text = plain_text(body_html), plain_text(highlight_html or "")
     return Entry(
         issue_id=issue_id,
         slug=slug,
@@ -287,16 +291,18 @@ def _read_entry(
         title=title.strip(),
         section_id=section,
         date=date,
-        body_html=render_markdown(body, page_url),
+        body_html=body_html,
         authorities=authorities,
         tags=tuple(dict.fromkeys(tags)),
         sources=sources,
         url=url,
-        highlight_html=render_markdown(highlight, page_url) if highlight else None,
+        highlight_html=highlight_html,
         order=order,
         draft=draft,
         lifecycle=lifecycle,
         instruments=instruments,
+        summary=excerpt(body_text or highlight_text),
+        search_words=search_words([title, body_text, highlight_text, *(source.title for source in sources)]),
     )
 
 

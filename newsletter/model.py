@@ -254,6 +254,10 @@ class Entry:
     draft: bool = False
     lifecycle: Lifecycle = field(default_factory=Lifecycle)
     instruments: tuple[Instrument, ...] = ()
+    summary: str = ""
+    """The start of its text (or of its highlight, if it has no body) for lists and feeds; may be empty."""
+    search_words: str = ""
+    """Every word of its title, text, highlight and sources once, space-separated: what search matches."""
 
     @property
     def status_line(self) -> str:

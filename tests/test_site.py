@@ -16,7 +16,8 @@ from xml.etree import ElementTree
 import pytest
 
 from newsletter.model import Authority
-from newsletter.render.fragments import excerpt, shift_headings
+from newsletter.plaintext import excerpt, plain_text
+from newsletter.render.fragments import shift_headings
 from tests.conftest import MakeSite, run
 
 BASE_URL = "https://news.example.org/"
@@ -362,10 +363,13 @@ def _files(output: Path) -> dict[Path, bytes]:
 
 
 def test_excerpt_cuts_long_text_at_a_word_with_an_ellipsis() -> None:
-    body = "<p>" + " ".join(["regulation"] * 40) + "</p>"
-    cut = excerpt(body, limit=50)
+    cut = excerpt(" ".join(["regulation"] * 40), limit=50)
     assert cut.endswith("regulation…") and len(cut) <= 51
-    assert excerpt("<p>Short &amp; sweet.</p><ul><li>One</li><li>two</li></ul>") == "Short & sweet. One two"
+    assert excerpt("Short & sweet.") == "Short & sweet."
+
+
+def test_plain_text_decodes_entities_and_separates_blocks() -> None:
+    assert plain_text("<p>Short &amp; sweet.</p><ul><li>One</li><li>two</li></ul>") == "Short & sweet. One two"
 
 
 def test_shift_headings_keeps_relative_levels_and_caps_at_h6() -> None:

@@ -28,7 +28,6 @@ from feedgen.feed import FeedGenerator
 
 from newsletter import __version__
 from newsletter.model import Config, Issue, Newsletter
-from newsletter.render.fragments import entry_summary
 from newsletter.render.taxonomy import Placed, Term, taxonomies
 
 Files = dict[str, bytes]
@@ -124,7 +123,7 @@ def _development(placed: Placed, config: Config, template: jinja2.Template) -> F
         url=url,
         title=entry.title,
         published=published(placed.issue, config),
-        summary=entry_summary(entry) or entry.title,
+        summary=entry.summary or entry.title,
         content_html=content,
         tags=entry.tags,
         external_url=entry.url,

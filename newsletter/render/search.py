@@ -1,38 +1,32 @@
-"""The archive's search index: a compact inverted index that the search page loads.
+"""The archive's search index: every development with its words, for the search page to match.
 
 Built at build time from the model, written as ``search/index.js`` (a script
 that assigns a JSON literal, so the search page also works when the site is
 opened from disk, where browsers refuse to fetch files). Layout::
 
-    {"docs": [[permalink, title, meta line, excerpt], ...],   # newest first
-     "words": {"cbirc": [0, 4], "fine": [4], ...}}            # word -> doc numbers
+    {"docs": [[permalink, title, meta line, excerpt, words], ...]}   # newest first
 
-Words are lowercased runs of letters and digits; each Chinese character is a
-word of its own, because Chinese is written without spaces. The search page
-(``search.js``) splits the query the same way, matches each query word as a
-prefix of indexed words and keeps the documents that match every word.
+``words`` holds each search word of the development once, separated by
+spaces: its own (found when the entry was read, see
+:func:`newsletter.plaintext.search_words`) and those of where it was filed
+(date, section, authorities, tags). The search page (``search.js``) splits
+the query into words the same way and keeps the developments that have,
+for every query word, a word starting with it. Shipping words rather than an
+inverted index keeps the build linear in the number of developments with a
+small constant: the index is rebuilt whenever anything changes.
 """
 
 from __future__ import annotations
 
 import json
-import re
 
 from newsletter.model import Newsletter
-from newsletter.render.fragments import entry_summary, plain_text
+from newsletter.plaintext import words
 from newsletter.render.taxonomy import Placed, newest_first, placed_entries
 
 Files = dict[str, bytes]
 
 INDEX_PATH = "search/index.js"
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-WORD = re.compile(f"[{_HAN}]|[^\\W_{_HAN}]+")
-"""Must split text as ``WORD`` in ``search.js`` does."""
-
-
-def words(text: str) -> list[str]:
-    """Split text into lowercase search words."""
-    return WORD.findall(text.lower())
 
 
 def render_search(newsletter: Newsletter) -> Files:
@@ -43,30 +37,23 @@ def render_search(newsletter: Newsletter) -> Files:
 
 
 def search_index(newsletter: Newsletter) -> dict[str, object]:
-    """The index as plain data: documents newest first, and each word's document numbers."""
+    """The index as plain data: each development, newest first, with its words."""
     placed = newest_first(placed_entries(newsletter))
-    postings: dict[str, list[int]] = {}
-    for number, p in enumerate(placed):
-        for word in sorted(set(words(_searchable_text(p)))):
-            postings.setdefault(word, []).append(number)
     docs = [
-        [p.entry.permalink, p.entry.title, _meta_line(p), entry_summary(p.entry)] for p in placed
+        [p.entry.permalink, p.entry.title, _meta_line(p), p.entry.summary, _words(p)] for p in placed
     ]
-    return {"docs": docs, "words": dict(sorted(postings.items()))}
+    return {"docs": docs}
 
 
-def _searchable_text(p: Placed) -> str:
+def _words(p: Placed) -> str:
     entry = p.entry
-    return " ".join([
-        entry.title,
-        plain_text(entry.body_html),
-        plain_text(entry.highlight_html or ""),
+    filed = words(" ".join([
         entry.date.display,
         p.section.title,
         *(f"{a.short} {a.name}" for a in entry.authorities),
         *entry.tags,
-        *(source.title for source in entry.sources),
-    ])
+    ]))
+    return " ".join(dict.fromkeys([*entry.search_words.split(), *filed]))
 
 
 def _meta_line(p: Placed) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 import jinja2
 
 from newsletter.model import Newsletter
-from newsletter.render.fragments import entry_summary, shift_headings
+from newsletter.render.fragments import shift_headings
 from newsletter.render.jobs import Files, Job, TemplateNames
 from newsletter.render.search import render_search
 from newsletter.render.sitemap import render_sitemap
@@ -97,7 +97,7 @@ def site_pages(newsletter: Newsletter) -> Iterator[Page]:
         yield Page(f"{issue.path}index.html", "issue.html", {"issue": issue})
     for placed in placed_entries(newsletter):
         entry = placed.entry
-        description = entry_summary(entry) or entry.title
+        description = entry.summary or entry.title
         yield Page(f"{entry.permalink}index.html", "entry.html", {
             "placed": placed, "entry": entry, "issue": placed.issue, "description": description,
             # Looked up here, not in the template, so the page depends on these entries alone.
@@ -149,7 +149,6 @@ def render_page(page: Page, newsletter: Newsletter, env: jinja2.Environment) -> 
         issues=newsletter.issues,
         page_path=page.path,
         canonical=config.base_url + page.url_path,
-        entry_summary=entry_summary,
         shift_headings=shift_headings,
         **page.values,
     )

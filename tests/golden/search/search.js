@@ -4,34 +4,25 @@
   "use strict";
 
   var HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff";
-  // Must split text as WORD in search.py does: runs of letters and digits, one Chinese character each.
+  // Must split text as WORD in newsletter/plaintext.py does: runs of letters and digits, one Chinese character each.
   var WORD = new RegExp("[" + HAN + "]|(?:(?![" + HAN + "])[\\p{L}\\p{N}])+", "gu");
 
   function words(text) {
     return text.toLowerCase().match(WORD) || [];
   }
 
-  /* Documents (newest first) that have, for every query word, an indexed word starting with it. */
+  /* Documents (newest first) that have, for every query word, a word starting with it.
+     A document's words are separated by spaces, so a space before the query word finds a word's start. */
   function search(index, query) {
     var queryWords = words(query);
     if (queryWords.length === 0) {
       return [];
     }
-    var indexed = Object.keys(index.words);
-    var matching = null;
-    queryWords.forEach(function (queryWord) {
-      var found = new Set();
-      indexed.forEach(function (word) {
-        if (word.startsWith(queryWord)) {
-          index.words[word].forEach(function (doc) { found.add(doc); });
-        }
+    return index.docs.filter(function (doc) {
+      var docWords = doc[4];
+      return queryWords.every(function (queryWord) {
+        return docWords.startsWith(queryWord) || docWords.indexOf(" " + queryWord) !== -1;
       });
-      matching = matching === null ? found : new Set(Array.from(matching).filter(function (doc) {
-        return found.has(doc);
-      }));
-    });
-    return Array.from(matching).sort(function (a, b) { return a - b; }).map(function (doc) {
-      return index.docs[doc];
     });
   }
 
