@@ -16,6 +16,7 @@ from xml.etree import ElementTree
 import pytest
 
 from newsletter.model import Authority
+from newsletter.render import taxonomy
 from newsletter.plaintext import excerpt, plain_text
 from newsletter.render.fragments import shift_headings
 from tests.conftest import MakeSite, run
@@ -259,6 +260,30 @@ def test_browsing_pages_list_exactly_the_matching_developments_newest_first(
 ) -> None:
     permalinks = [f"issues/{path}/" for path in expected]
     assert listed_developments(archive, page + "index.html") == permalinks
+
+
+def test_long_lists_are_split_into_linked_pages_newest_first(
+    archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(taxonomy, "PAGE_SIZE", 2)
+    root = write_project(tmp_path, ARCHIVE_FILES)
+    assert run("build", cwd=root).exit_code == 0
+    output = root / "output"
+    folder = "tags/personal-information/"
+    first, second = (output / folder / "index.html").read_text(), (output / folder / "page/2/index.html").read_text()
+    listed = listed_developments(output, folder + "index.html") + listed_developments(
+        output, folder + "page/2/index.html"
+    )
+    assert listed == listed_developments(archive, folder + "index.html")  # the one-page list, in order
+    assert len(listed) == 3 and len(listed_developments(output, folder + "index.html")) == 2
+    assert not (output / folder / "page/3").exists() and not (output / folder / "page/1").exists()
+    assert '<link rel="next" href="page/2/">' in first and 'rel="prev"' not in first
+    assert '<link rel="prev" href="../../">' in second and 'rel="next"' not in second
+    assert "3 developments, newest first; page 2 of 2." in second
+    assert "<title>personal-information (page 2 of 2) · Test Newsletter</title>" in second
+    assert '<link rel="canonical" href="https://news.example.org/tags/personal-information/page/2/">' in second
+    assert "tags/personal-information/page/2/</loc>" in (output / "sitemap.xml").read_text()
+    assert not (output / "tags/apps/page").exists()  # a term that fits on one page has one page
 
 
 def test_index_pages_list_every_term_with_its_count(archive: Path) -> None:

@@ -5,8 +5,8 @@ given only what their files depend on, so an edit re-renders only the files
 that show it; ``output_jobs`` lists every file of a build. A kind whose files
 for one issue depend on that issue alone belongs in ``PER_ISSUE``; a kind
 whose files may show any issue belongs in ``WHOLE_ARCHIVE`` (it is
-re-rendered whenever anything changes). Pages of the web edition are jobs of
-their own: add a page to ``site.site_pages`` and it is built.
+re-rendered whenever anything changes). Pages of the web edition and feeds
+are jobs of their own: add a page to ``site.site_pages`` and it is built.
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ from newsletter.errors import Problem
 from newsletter.model import Newsletter
 from newsletter.render.calendar import render_calendars
 from newsletter.render.email import email_problems, render_email
-from newsletter.render.feeds import render_feeds
+from newsletter.render.feeds import feed_jobs
 from newsletter.render.jobs import Files, Job, TemplateNames
 from newsletter.render.site import site_jobs
+from newsletter.render.taxonomy import Browsing
 
 Renderer = Callable[[Newsletter, jinja2.Environment], Files]
 
@@ -34,7 +35,7 @@ def calendars(newsletter: Newsletter, env: jinja2.Environment) -> Files:
 PER_ISSUE: tuple[Renderer, ...] = (render_email,)
 """Kinds rendered once per issue, from a newsletter holding only that issue."""
 
-WHOLE_ARCHIVE: tuple[Renderer, ...] = (render_feeds, calendars)
+WHOLE_ARCHIVE: tuple[Renderer, ...] = (calendars,)
 """Kinds rendered from the whole newsletter."""
 
 
@@ -42,7 +43,9 @@ def output_jobs(
     newsletter: Newsletter, env: jinja2.Environment, names: TemplateNames | None = None
 ) -> list[Job]:
     """Every output file of a build, as jobs that each see only what they depend on."""
-    jobs = site_jobs(newsletter, env, names)
+    browsing = Browsing.of(newsletter)
+    jobs = site_jobs(newsletter, browsing, env, names)
+    jobs += feed_jobs(newsletter, browsing)
     jobs += [
         Job(render, (Newsletter(newsletter.config, (issue,)),))
         for render in PER_ISSUE

@@ -28,7 +28,8 @@ from feedgen.feed import FeedGenerator
 
 from newsletter import __version__
 from newsletter.model import Config, Issue, Newsletter
-from newsletter.render.taxonomy import Placed, Term, taxonomies
+from newsletter.render.jobs import Job
+from newsletter.render.taxonomy import Browsing, IssueHeading, Placed, Term
 
 Files = dict[str, bytes]
 
@@ -73,12 +74,30 @@ Writer = Callable[[Feed, str, Config], bytes]
 
 def render_feeds(newsletter: Newsletter, env: jinja2.Environment) -> Files:
     """Render the archive feed in every format and a feed per section, authority and tag."""
-    config = newsletter.config
-    files = write_feed(archive_feed(newsletter, env), config, ARCHIVE_FORMATS)
-    for taxonomy in taxonomies(newsletter):
-        for term in taxonomy.terms:
-            files.update(write_feed(term_feed(term, config, env), config, TERM_FORMATS))
+    files: Files = {}
+    for job in feed_jobs(newsletter, Browsing.of(newsletter)):
+        files.update(job.run(env))
     return files
+
+
+def feed_jobs(newsletter: Newsletter, browsing: Browsing) -> list[Job]:
+    """A job per feed, given only what the feed lists: an edit re-renders only the feeds that show it."""
+    config = newsletter.config
+    jobs = [Job(render_archive_feed, (Newsletter(config, newsletter.issues[: config.feed_limit]),))]
+    for listing in browsing.listings:
+        newest = sorted(listing.placed, key=lambda p: p.issue.date, reverse=True)[: config.feed_limit]
+        jobs.append(Job(render_term_feed, (listing.term, tuple(newest), config)))
+    return jobs
+
+
+def render_archive_feed(newsletter: Newsletter, env: jinja2.Environment) -> Files:
+    """The archive feed, in every format."""
+    return write_feed(archive_feed(newsletter, env), newsletter.config, ARCHIVE_FORMATS)
+
+
+def render_term_feed(term: Term, placed: tuple[Placed, ...], config: Config, env: jinja2.Environment) -> Files:
+    """The feed of one section, authority or tag, listing ``placed``."""
+    return write_feed(term_feed(term, placed, config, env), config, TERM_FORMATS)
 
 
 def archive_feed(newsletter: Newsletter, env: jinja2.Environment) -> Feed:
@@ -100,11 +119,10 @@ def archive_feed(newsletter: Newsletter, env: jinja2.Environment) -> Feed:
     return Feed("", config.title, config.description or config.title, config.base_url, items)
 
 
-def term_feed(term: Term, config: Config, env: jinja2.Environment) -> Feed:
-    """One item per development of a section, authority or tag, newest first."""
+def term_feed(term: Term, placed: tuple[Placed, ...], config: Config, env: jinja2.Environment) -> Feed:
+    """One item per development of a section, authority or tag, as listed in ``placed``."""
     template = env.get_template("feed_entry.html")
-    placed = sorted(term.placed, key=lambda p: published(p.issue, config), reverse=True)
-    items = tuple(_development(p, config, template) for p in placed[: config.feed_limit])
+    items = tuple(_development(p, config, template) for p in placed)
     return Feed(
         term.path,
         f"{config.title}: {term.title}",
@@ -130,7 +148,7 @@ def _development(placed: Placed, config: Config, template: jinja2.Template) -> F
     )
 
 
-def published(issue: Issue, config: Config) -> dt.datetime:
+def published(issue: Issue | IssueHeading, config: Config) -> dt.datetime:
     """When an issue, and every development in it, was published: 08:00 on its date."""
     return dt.datetime.combine(issue.date, PUBLISHING_TIME, tzinfo=ZoneInfo(config.timezone))
 

@@ -13,12 +13,12 @@ from typing import Any
 
 import jinja2
 
-from newsletter.model import Newsletter
+from newsletter.model import Entry, EntryRef, Newsletter
 from newsletter.render.fragments import shift_headings
 from newsletter.render.jobs import Files, Job, TemplateNames
 from newsletter.render.search import render_search
 from newsletter.render.sitemap import render_sitemap
-from newsletter.render.taxonomy import placed_entries, taxonomies, timelines
+from newsletter.render.taxonomy import AUTHORITIES, Browsing, pages
 
 ASSETS = ("style.css", "favicon.svg", "search/search.js")
 """Files rendered from the template of the same name, without page values."""
@@ -42,7 +42,7 @@ class Page:
 def render_site(newsletter: Newsletter, env: jinja2.Environment) -> Files:
     """Render every page of the web edition, its assets, sitemap and search index."""
     files: Files = {}
-    for job in site_jobs(newsletter, env):
+    for job in site_jobs(newsletter, Browsing.of(newsletter), env):
         files.update(job.run(env))
     return files
 
@@ -52,14 +52,14 @@ ARCHIVE_WIDE = frozenset({"issues", "newsletter"})
 
 
 def site_jobs(
-    newsletter: Newsletter, env: jinja2.Environment, names: TemplateNames | None = None
+    newsletter: Newsletter, browsing: Browsing, env: jinja2.Environment, names: TemplateNames | None = None
 ) -> list[Job]:
     """A job per page, given the archive only if its templates read it; assets, sitemap, search index."""
     names = names or TemplateNames(env)
-    pages = list(site_pages(newsletter))
-    jobs = [Job(_page_file, (page, _as_seen(page, newsletter, names))) for page in pages]
+    all_pages = list(site_pages(newsletter, browsing))
+    jobs = [Job(_page_file, (page, _as_seen(page, newsletter, names))) for page in all_pages]
     jobs += [Job(_asset, (asset,)) for asset in ASSETS]
-    listed = tuple(page.url_path for page in pages if page.in_sitemap)
+    listed = tuple(page.url_path for page in all_pages if page.in_sitemap)
     jobs.append(Job(render_sitemap, (newsletter.config, listed)))
     jobs.append(Job(_search_index, (newsletter,)))
     return jobs
@@ -89,41 +89,58 @@ def _search_index(newsletter: Newsletter, env: jinja2.Environment) -> Files:
     return render_search(newsletter)
 
 
-def site_pages(newsletter: Newsletter) -> Iterator[Page]:
+def site_pages(newsletter: Newsletter, browsing: Browsing) -> Iterator[Page]:
     """List the pages of the site."""
-    archive = taxonomies(newsletter)
-    yield Page("index.html", "index.html", {"latest": newsletter.latest, "taxonomies": archive})
+    yield Page("index.html", "index.html", {"latest": newsletter.latest, "taxonomies": browsing.taxonomies})
     for issue in newsletter.issues:
         yield Page(f"{issue.path}index.html", "issue.html", {"issue": issue})
-    for placed in placed_entries(newsletter):
+    neighbours = _neighbours(newsletter)
+    for placed in browsing.placed:
         entry = placed.entry
-        description = entry.summary or entry.title
+        previous, following = neighbours[entry.ref]
         yield Page(f"{entry.permalink}index.html", "entry.html", {
-            "placed": placed, "entry": entry, "issue": placed.issue, "description": description,
+            "placed": placed, "entry": entry, "issue": placed.issue, "section": placed.section,
+            "description": entry.summary or entry.title,
+            "previous_entry": previous, "next_entry": following,
             # Looked up here, not in the template, so the page depends on these entries alone.
             "superseded_by": newsletter.superseded_by(entry),
             "linked": {ref: newsletter.find(ref) for ref in (*entry.lifecycle.supersedes, *entry.lifecycle.related)},
         })
     registry = {authority.slug: authority for authority in newsletter.config.registry.authorities}
     with_deadlines = {a.slug for deadline in newsletter.deadlines for a in deadline.entry.authorities}
-    for taxonomy in archive:
-        yield Page(f"{taxonomy.path}index.html", "taxonomy.html", {"taxonomy": taxonomy})
-        for term in taxonomy.terms:
-            is_authority = taxonomy.kind == "authorities"
-            yield Page(f"{term.path}index.html", "term.html", {
-                "taxonomy": taxonomy,
-                "term": term,
-                "authority": registry.get(term.slug) if is_authority else None,
-                "has_calendar": is_authority and term.slug in with_deadlines,
-            })
-    instruments = timelines(newsletter)
-    yield Page("instruments/index.html", "instruments.html", {"timelines": instruments})
-    for timeline in instruments:
+    for taxonomy in browsing.taxonomies:
+        yield Page(f"{taxonomy.kind.path}index.html", "taxonomy.html", {"taxonomy": taxonomy})
+        for listing in browsing.listings_of(taxonomy.kind):
+            term = listing.term
+            is_authority = term.kind == AUTHORITIES
+            for pagination, placed_on_page in pages(listing):
+                yield Page(f"{pagination.path}index.html", "term.html", {
+                    "term": term,
+                    "placed": placed_on_page,
+                    "pagination": pagination,
+                    "authority": registry.get(term.slug) if is_authority else None,
+                    "has_calendar": is_authority and term.slug in with_deadlines,
+                })
+    yield Page("instruments/index.html", "instruments.html", {"timelines": browsing.timelines})
+    for timeline in browsing.timelines:
         yield Page(f"{timeline.path}index.html", "instrument.html", {"timeline": timeline})
     yield Page("upcoming/index.html", "upcoming.html")
     yield Page("search/index.html", "search.html")
     # A 404 page is served at whatever address was not found, so relative links would break.
     yield Page("404.html", "404.html", {"url": AbsoluteUrl(newsletter.config.base_url)}, in_sitemap=False)
+
+
+def _neighbours(newsletter: Newsletter) -> dict[EntryRef, tuple[Entry | None, Entry | None]]:
+    """The entries before and after each entry in the same section of the same issue."""
+    found: dict[EntryRef, tuple[Entry | None, Entry | None]] = {}
+    for issue in newsletter.issues:
+        for section in issue.sections:
+            entries = [item.entry for item in section.items]
+            for index, entry in enumerate(entries):
+                before = entries[index - 1] if index > 0 else None
+                after = entries[index + 1] if index + 1 < len(entries) else None
+                found[entry.ref] = (before, after)
+    return found
 
 
 @dataclass(frozen=True)
