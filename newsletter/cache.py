@@ -25,7 +25,7 @@ import os
 import pickle
 import platform
 import tempfile
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sized
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -192,12 +192,16 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 
 class Fingerprints:
-    """Digests of model values, each computed once per build.
+    """Digests of model values, each dataclass value digested once per build.
 
-    Containers and dataclasses are digested from their parts, so a value
-    whose fingerprint is already known (a *seed*, such as an issue identified
-    by its folder's cache key) is never walked again; other leaves are
-    pickled, which is exact for the plain values the model is made of.
+    A value is fed to a hash as a canonical, self-delimiting encoding: every
+    part carries its type and length, so equal values give equal digests
+    and no two different values run together. A dataclass value (an entry,
+    a placed entry, a page) is digested once and then stands for itself by
+    its digest wherever it appears again; a value whose fingerprint is
+    already known (a *seed*, such as an issue identified by its folder's
+    cache key) is never walked at all. Other leaves are pickled, which is
+    exact for the plain values the model is made of.
     """
 
     def __init__(self, seeds: Iterable[tuple[object, str]] = ()):
@@ -209,18 +213,64 @@ class Fingerprints:
         known = self._known.get(id(value))
         if known is not None:
             return known[1]
-        if isinstance(value, tuple | list):
-            found = digest(type(value).__name__, *(self.of(item) for item in value))
-        elif isinstance(value, dict):
-            found = digest("dict", *(self.of(part) for pair in value.items() for part in pair))
-        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-            kind = f"{type(value).__module__}.{type(value).__qualname__}"
-            parts = (self.of(getattr(value, field.name)) for field in dataclasses.fields(value))
-            found = digest(kind, *parts)
-        else:
-            found = digest(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        hasher = hashlib.blake2b(digest_size=20)
+        if not _is_dataclass_value(value):
+            self._feed(hasher, value)
+            return hasher.hexdigest()
+        name, fields = _layout(type(value))
+        hasher.update(name)
+        for field in fields:
+            self._feed(hasher, getattr(value, field))
+        found = hasher.hexdigest()
         self._known[id(value)] = (value, found)
         return found
+
+    def _feed(self, hasher: Any, value: object) -> None:
+        kind = type(value)
+        if isinstance(value, str) and kind is str:
+            _feed_bytes(hasher, b"s", value.encode())
+        elif kind is int or kind is bool or value is None:
+            _feed_bytes(hasher, b"i", repr(value).encode())
+        elif id(value) in self._known or _is_dataclass_value(value):
+            _feed_bytes(hasher, b"c", self.of(value).encode())
+        elif kind in (tuple, list) and isinstance(value, tuple | list):
+            hasher.update(b"t" if kind is tuple else b"l")
+            hasher.update(_length(value))
+            for item in value:
+                self._feed(hasher, item)
+        elif kind is dict and isinstance(value, dict):
+            hasher.update(b"d")
+            hasher.update(_length(value))
+            for key, item in value.items():
+                self._feed(hasher, key)
+                self._feed(hasher, item)
+        else:
+            _feed_bytes(hasher, b"p", pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _is_dataclass_value(value: object) -> bool:
+    return dataclasses.is_dataclass(value) and not isinstance(value, type)
+
+
+def _feed_bytes(hasher: Any, tag: bytes, data: bytes) -> None:
+    hasher.update(tag)
+    hasher.update(_length(data))
+    hasher.update(data)
+
+
+_LAYOUTS: dict[type, tuple[bytes, tuple[str, ...]]] = {}
+
+
+def _layout(kind: type) -> tuple[bytes, tuple[str, ...]]:
+    """A dataclass's qualified name and field names, looked up once per class."""
+    if kind not in _LAYOUTS:
+        name = f"{kind.__module__}.{kind.__qualname__}".encode()
+        _LAYOUTS[kind] = (_length(name) + name, tuple(field.name for field in dataclasses.fields(kind)))
+    return _LAYOUTS[kind]
+
+
+def _length(sized: Sized) -> bytes:
+    return len(sized).to_bytes(8, "little")
 
 
 class TemplateBytecode(jinja2.BytecodeCache):
