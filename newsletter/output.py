@@ -259,9 +259,9 @@ def _stage(
     files: Mapping[str, bytes], reusable: Mapping[str, FileState], output: Path, staging: Path
 ) -> dict[str, FileState]:
     """Make ``staging`` hold exactly ``files``, linking the reusable ones from ``output``."""
-    _remove_unwanted(staging, set(files), _expected_listing(files) - set(files))
+    kept_folders = _remove_unwanted(staging, set(files), _expected_listing(files) - set(files))
     states = {}
-    made: set[str] = set()
+    made = {os.path.join(staging, folder) for folder in kept_folders}  # a folder per page: skip mkdir
     for relative in sorted(files):
         destination = os.path.join(staging, relative)
         folder = os.path.dirname(destination)
@@ -286,14 +286,18 @@ def _stage(
     return states
 
 
-def _remove_unwanted(staging: Path, files: set[str], folders: set[str]) -> None:
-    """Delete what ``staging`` holds beyond ``files`` and ``folders``, deepest first."""
+def _remove_unwanted(staging: Path, files: set[str], folders: set[str]) -> set[str]:
+    """Delete what ``staging`` holds beyond ``files`` and ``folders``, deepest first; return the folders kept."""
+    kept = set()
     for relative, is_folder in sorted(_entries(staging).items(), reverse=True):
         path = os.path.join(staging, relative)
         if is_folder and relative not in folders:
             shutil.rmtree(path)
         elif not is_folder and relative not in files:
             os.unlink(path)
+        elif is_folder:
+            kept.add(relative)
+    return kept
 
 
 def _is_same_file(path: str, state: FileState) -> bool:
