@@ -17,6 +17,7 @@ from newsletter.cache import CACHE_DIR
 from newsletter.model import Newsletter
 from newsletter.render.email import render_email
 from newsletter.render.feeds import render_feeds
+from newsletter.render.jobs import Job
 from newsletter.render.site import render_site
 from newsletter.render.templates import make_environment
 from tests.conftest import MakeSite, run
@@ -341,6 +342,34 @@ def test_rebuild_writes_only_the_files_that_changed(make_site: MakeSite) -> None
         "sections/enforcement/index.html", "sections/enforcement/feed.xml",
         "authorities/cac/index.html", "authorities/cac/feed.xml",
         "feed.xml", "atom.xml", "feed.json", "search/index.js",
+    }
+
+
+def test_an_edit_renders_only_the_pages_that_show_the_entry(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_site(ARCHIVE)
+    rebuild(root)
+    rendered: list[str] = []
+    run_job = Job.run
+
+    def recording(job: Job, env: jinja2.Environment) -> dict[str, bytes]:
+        files = run_job(job, env)
+        rendered.extend(files)
+        return files
+
+    monkeypatch.setattr(Job, "run", recording)
+    replace_in(root, "content/2022-03/march-fine.md", "The body", "A new body")
+    rebuild(root)
+    # Not the pages of the other entry of the March issue (its tag page, its section), nor the
+    # other issues: a page is given the entries it lists, not the issues they came from.
+    assert set(rendered) == {
+        "issues/2022-03/index.html", "issues/2022-03/email.html",
+        "issues/2022-03/email.txt", "issues/2022-03/email.eml", "issues/2022-03/march-fine/index.html",
+        "sections/enforcement/index.html", "sections/enforcement/feed.xml",
+        "authorities/cac/index.html", "authorities/cac/feed.xml",
+        "feed.xml", "atom.xml", "feed.json", "search/index.js",
+        "index.html", "upcoming/index.html",  # their templates read the whole archive
     }
 
 
