@@ -16,8 +16,8 @@ from xml.etree import ElementTree
 import pytest
 
 from newsletter.model import Authority
-from newsletter.render import taxonomy
 from newsletter.plaintext import excerpt, plain_text
+from newsletter.render import taxonomy
 from newsletter.render.fragments import shift_headings
 from tests.conftest import MakeSite, run
 
