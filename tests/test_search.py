@@ -4,24 +4,35 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
 from newsletter.plaintext import words
-from newsletter.render.search import INDEX_PATH
+from tests.conftest import MakeSite, run
 from tests.test_site import archive_output  # noqa: F401  (fixture)
 from tests.test_site_browser import chromium, needs_chromium
 
 
-def load_index(output: Path) -> dict[str, object]:
-    """The search index of a built site."""
-    script = (output / INDEX_PATH).read_text()
-    prefix, suffix = "window.newsletterSearchIndex = ", ";\n"
-    assert script.startswith(prefix) and script.endswith(suffix)
-    index: dict[str, object] = json.loads(script.removeprefix(prefix).removesuffix(suffix))
-    return index
+def index_parts(output: Path) -> list[str]:
+    """The parts of the search index, in the order the search page loads them."""
+    page = (output / "search/index.html").read_text()
+    scripts = re.findall(r'<script src="([^"]+)"></script>', page)
+    assert scripts[-1] == "search.js"
+    return [f"search/{name}" for name in scripts[:-1]]
+
+
+def load_index(output: Path) -> list[list[str]]:
+    """Every development of the search index, in the order the search page sees them."""
+    docs: list[list[str]] = []
+    prefix, suffix = "window.newsletterSearch = (window.newsletterSearch || []).concat(", ");\n"
+    for part in index_parts(output):
+        script = (output / part).read_text()
+        assert script.startswith(prefix) and script.endswith(suffix)
+        docs += json.loads(script.removeprefix(prefix).removesuffix(suffix))
+    return docs
 
 
 def test_words_split_latin_runs_and_single_chinese_characters() -> None:
@@ -32,8 +43,7 @@ def test_words_split_latin_runs_and_single_chinese_characters() -> None:
 
 
 def test_index_lists_each_development_with_its_words(archive: Path) -> None:
-    docs = load_index(archive)["docs"]
-    assert isinstance(docs, list)
+    docs = load_index(archive)
 
     def having(word: str) -> set[str]:
         return {doc[0] for doc in docs if word in doc[4].split(" ")}
@@ -44,6 +54,23 @@ def test_index_lists_each_development_with_its_words(archive: Path) -> None:
     assert len(docs) == 7
     assert having("enforcement") >= {"issues/2022-03/bank-fine/"}  # where it was filed is searchable too
     assert having("finance") == {"issues/2022-03/bank-fine/", "issues/2022-04/insurer-warning/"}
+
+
+def test_index_is_cut_by_year_and_loaded_newest_first(make_site: MakeSite) -> None:
+    root = make_site({
+        "content/2023-01/issue.yaml": "date: 2023-01-15\n",
+        "content/2023-01/late-2022.md": "---\ntitle: Late\nsection: regulatory\ndate: 2022-12-20\n---\nLate.\n",
+        "content/2023-01/early-2023.md": "---\ntitle: Early\nsection: regulatory\ndate: 2023-01-05\n---\nEarly.\n",
+        "content/2022-12/issue.yaml": "date: 2022-12-15\n",
+        "content/2022-12/december.md": "---\ntitle: December\nsection: regulatory\ndate: 2022-12-01\n---\nDec.\n",
+        "content/2022-12/newer.md": "---\ntitle: Newer\nsection: regulatory\ndate: 2022-12-24\n---\nNewer.\n",
+    })
+    assert run("build", cwd=root).exit_code == 0
+    output = root / "output"
+    assert index_parts(output) == ["search/2023.js", "search/2022.js"]
+    # Newest first by the development's date, whatever issue it appeared in.
+    titles = [doc[1] for doc in load_index(output)]
+    assert titles == ["Early", "Newer", "Late", "December", "CAC publishes draft rules"]
 
 
 QUERIES = {

@@ -1,48 +1,47 @@
 """The archive's search index: every development with its words, for the search page to match.
 
-Built at build time from the model, written as ``search/index.js`` (a script
-that assigns a JSON literal, so the search page also works when the site is
-opened from disk, where browsers refuse to fetch files). Layout::
+Built at build time from the model and written as scripts that the search
+page loads (scripts, not JSON files, so that search also works when the site
+is opened from disk, where browsers refuse to fetch files). The index is cut
+by the year of each development's date, one script per year
+(``search/2022.js``), so an edit rewrites only its year's part. Each part
+appends its developments, newest first, to one list::
 
-    {"docs": [[permalink, title, meta line, excerpt, words], ...]}   # newest first
+    window.newsletterSearch = (window.newsletterSearch || []).concat(
+      [[permalink, title, meta line, excerpt, words], ...]);
 
-``words`` holds the search words of the development, separated by spaces:
-its own (found when the entry was read, see
-:func:`newsletter.plaintext.search_words`), then those of where it was filed
-(date, section, authorities, tags). The search page (``search.js``) splits
-the query into words the same way and keeps the developments that have,
-for every query word, a word starting with it. Shipping words rather than an
-inverted index keeps the build linear in the number of developments with a
-small constant: the index is rebuilt whenever anything changes.
+and the search page loads the parts newest year first, so the list is in
+the archive's newest-first order. ``words`` holds the search words of the
+development, separated by spaces: its own (found when the entry was read,
+see :func:`newsletter.plaintext.search_words`), then those of where it was
+filed (date, section, authorities, tags). The search page (``search.js``)
+splits the query into words the same way and keeps the developments that
+have, for every query word, a word starting with it.
 """
 
 from __future__ import annotations
 
 import json
 
-from newsletter.model import Newsletter
 from newsletter.plaintext import words
-from newsletter.render.taxonomy import Placed, newest_first, placed_entries
+from newsletter.render.taxonomy import Placed, newest_first
 
 Files = dict[str, bytes]
 
-INDEX_PATH = "search/index.js"
+
+def index_parts(placed: tuple[Placed, ...]) -> dict[str, tuple[Placed, ...]]:
+    """The index cut by year, newest first: ``{site path of the part: its developments}``."""
+    parts: dict[str, list[Placed]] = {}
+    for p in newest_first(placed):
+        parts.setdefault(f"search/{p.entry.date.year}.js", []).append(p)
+    return {path: tuple(members) for path, members in parts.items()}
 
 
-def render_search(newsletter: Newsletter) -> Files:
-    """Render the search index of every development in the archive."""
-    index = search_index(newsletter)
-    data = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
-    return {INDEX_PATH: f"window.newsletterSearchIndex = {data};\n".encode()}
-
-
-def search_index(newsletter: Newsletter) -> dict[str, object]:
-    """The index as plain data: each development, newest first, with its words."""
-    placed = newest_first(placed_entries(newsletter))
-    docs = [
-        [p.entry.permalink, p.entry.title, _meta_line(p), p.entry.summary, _words(p)] for p in placed
-    ]
-    return {"docs": docs}
+def render_index_part(path: str, placed: tuple[Placed, ...]) -> Files:
+    """One part of the search index: a script adding ``placed`` to the list of developments."""
+    docs = [[p.entry.permalink, p.entry.title, _meta_line(p), p.entry.summary, _words(p)] for p in placed]
+    data = json.dumps(docs, ensure_ascii=False, separators=(",", ":"))
+    return {path: f"window.newsletterSearch = (window.newsletterSearch || []).concat({data});\n".encode()}
 
 
 def _words(p: Placed) -> str:

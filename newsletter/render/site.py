@@ -16,9 +16,9 @@ import jinja2
 from newsletter.model import Entry, EntryRef, Newsletter
 from newsletter.render.fragments import shift_headings
 from newsletter.render.jobs import Files, Job, TemplateNames
-from newsletter.render.search import render_search
+from newsletter.render.search import index_parts, render_index_part
 from newsletter.render.sitemap import render_sitemap
-from newsletter.render.taxonomy import AUTHORITIES, Browsing, pages
+from newsletter.render.taxonomy import AUTHORITIES, Browsing, Placed, pages
 
 ASSETS = ("style.css", "favicon.svg", "search/search.js")
 """Files rendered from the template of the same name, without page values."""
@@ -56,12 +56,13 @@ def site_jobs(
 ) -> list[Job]:
     """A job per page, given the archive only if its templates read it; assets, sitemap, search index."""
     names = names or TemplateNames(env)
-    all_pages = list(site_pages(newsletter, browsing))
+    search_index = index_parts(browsing.placed)
+    all_pages = list(site_pages(newsletter, browsing, tuple(search_index)))
     jobs = [Job(_page_file, (page, _as_seen(page, newsletter, names))) for page in all_pages]
     jobs += [Job(_asset, (asset,)) for asset in ASSETS]
     listed = tuple(page.url_path for page in all_pages if page.in_sitemap)
     jobs.append(Job(render_sitemap, (newsletter.config, listed)))
-    jobs.append(Job(_search_index, (newsletter,)))
+    jobs += [Job(_search_index_part, (path, placed)) for path, placed in search_index.items()]
     return jobs
 
 
@@ -85,12 +86,12 @@ def _asset(name: str, env: jinja2.Environment) -> Files:
     return {name: env.get_template(name).render().encode()}
 
 
-def _search_index(newsletter: Newsletter, env: jinja2.Environment) -> Files:
-    return render_search(newsletter)
+def _search_index_part(path: str, placed: tuple[Placed, ...], env: jinja2.Environment) -> Files:
+    return render_index_part(path, placed)
 
 
-def site_pages(newsletter: Newsletter, browsing: Browsing) -> Iterator[Page]:
-    """List the pages of the site."""
+def site_pages(newsletter: Newsletter, browsing: Browsing, search_index: tuple[str, ...]) -> Iterator[Page]:
+    """List the pages of the site; the search page loads the parts of the index at ``search_index``."""
     yield Page("index.html", "index.html", {"latest": newsletter.latest, "taxonomies": browsing.taxonomies})
     for issue in newsletter.issues:
         yield Page(f"{issue.path}index.html", "issue.html", {"issue": issue})
@@ -125,7 +126,7 @@ def site_pages(newsletter: Newsletter, browsing: Browsing) -> Iterator[Page]:
     for timeline in browsing.timelines:
         yield Page(f"{timeline.path}index.html", "instrument.html", {"timeline": timeline})
     yield Page("upcoming/index.html", "upcoming.html")
-    yield Page("search/index.html", "search.html")
+    yield Page("search/index.html", "search.html", {"index_parts": search_index})
     # A 404 page is served at whatever address was not found, so relative links would break.
     yield Page("404.html", "404.html", {"url": AbsoluteUrl(newsletter.config.base_url)}, in_sitemap=False)
 

@@ -1,5 +1,5 @@
-/* Search of the archive, in the browser: no server. The index (search/index.js)
-   is built with the site; see newsletter/render/search.py for its layout. */
+/* Search of the archive, in the browser: no server. The index (search/<year>.js, loaded
+   before this script) is built with the site; see newsletter/render/search.py for its layout. */
 (function () {
   "use strict";
 
@@ -13,12 +13,12 @@
 
   /* Documents (newest first) that have, for every query word, a word starting with it.
      A document's words are separated by spaces, so a space before the query word finds a word's start. */
-  function search(index, query) {
+  function search(docs, query) {
     var queryWords = words(query);
     if (queryWords.length === 0) {
       return [];
     }
-    return index.docs.filter(function (doc) {
+    return docs.filter(function (doc) {
       var docWords = doc[4];
       return queryWords.every(function (queryWord) {
         return docWords.startsWith(queryWord) || docWords.indexOf(" " + queryWord) !== -1;
@@ -65,14 +65,15 @@
   }
 
   function start() {
-    var index = window.newsletterSearchIndex;
+    // An archive with no development yet has no index to load.
+    var docs = window.newsletterSearch || [];
     var form = document.querySelector(".search-form");
-    if (!index || !form) {
+    if (!form) {
       return;
     }
     var input = form.querySelector("input[name=q]");
     var root = form.getAttribute("data-root");
-    var run = function () { show(search(index, input.value), input.value, root); };
+    var run = function () { show(search(docs, input.value), input.value, root); };
     input.value = new URLSearchParams(window.location.search).get("q") || "";
     form.hidden = false;
     input.addEventListener("input", run);
