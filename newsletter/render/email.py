@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping
 from email import policy
 from email.headerregistry import Address, BaseHeader, HeaderRegistry, UnstructuredHeader
-from email.message import EmailMessage
+from email.message import EmailMessage, MIMEPart
 from email.policy import Policy
 from email.utils import format_datetime
 from html.parser import HTMLParser
@@ -149,19 +149,29 @@ def email_message(issue: Issue, config: Config, html: str, text: str) -> bytes:
         message["List-Unsubscribe"] = f"<{unsubscribe}>"
         if unsubscribe.lower().startswith("https://"):
             message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    # Both encodings keep every line under 78 bytes; the shorter one saves a third for Chinese.
-    message.set_content(text, subtype="plain", charset="utf-8", cte=_transfer_encoding(text))
-    message.add_alternative(html, subtype="html", charset="utf-8", cte=_transfer_encoding(html))
+    message["MIME-Version"] = "1.0"
+    message["Content-Type"] = "multipart/alternative"
+    message.set_payload([_text_part(text, "plain"), _text_part(html, "html")])
     # A fixed boundary keeps rebuilds byte-identical; a hash of both parts cannot occur in them.
     message.set_boundary("=_" + hashlib.sha256((text + html).encode()).hexdigest()[:32])
     return message.as_bytes()
 
 
-def _transfer_encoding(body: str) -> str:
-    """Quoted-printable where it is no longer than base64: it stays readable in the source."""
+def _text_part(body: str, subtype: str) -> MIMEPart:
+    """A UTF-8 text part, quoted-printable where that is no longer than base64 (it stays readable).
+
+    Both encodings keep every line within 76 bytes; base64 saves a third for Chinese. The
+    body is encoded here with the standard library's C codecs: the email package's own
+    quoted-printable encoder is pure Python and took half the time of an issue's email.
+    """
     data = body.encode()
-    shorter = len(quopri.encodestring(data)) <= len(base64.encodebytes(data))
-    return "quoted-printable" if shorter else "base64"
+    quoted, based = quopri.encodestring(data), base64.encodebytes(data)
+    encoding, payload = ("quoted-printable", quoted) if len(quoted) <= len(based) else ("base64", based)
+    part = MIMEPart(policy=MESSAGE_POLICY)
+    part["Content-Type"] = f'text/{subtype}; charset="utf-8"'
+    part["Content-Transfer-Encoding"] = encoding
+    part.set_payload(payload.decode("ascii"))
+    return part
 
 
 def _sender(config: Config, host: str) -> str:
