@@ -30,9 +30,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-import jinja2
-import jinja2.bccache
-
 from newsletter import __version__
 
 CACHE_DIR = ".newsletter-cache"
@@ -221,23 +218,3 @@ class Fingerprints:
             found = digest(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         self._known[id(value)] = (value, found)
         return found
-
-
-class TemplateBytecode(jinja2.BytecodeCache):
-    """Compiled templates, kept in the build cache with its checksums and keys."""
-
-    def __init__(self, cache: Cache):
-        self.cache = cache
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        """Fill ``bucket`` from the cache if its template was compiled before."""
-        data = self.cache.get("templates", self._key(bucket), bytes)
-        if data is not None:
-            bucket.bytecode_from_string(data)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        """Keep a freshly compiled template."""
-        self.cache.put("templates", self._key(bucket), bucket.bytecode_to_string())
-
-    def _key(self, bucket: jinja2.bccache.Bucket) -> str:
-        return digest(tool_fingerprint(), bucket.key, bucket.checksum)
