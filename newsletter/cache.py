@@ -23,7 +23,7 @@ import hashlib
 import importlib.util
 import os
 import pickle
-import platform
+import sys
 import tempfile
 from collections.abc import Collection, Iterable
 from functools import lru_cache
@@ -71,7 +71,7 @@ def tool_fingerprint() -> str:
         path for path in package.rglob("*")
         if path.is_file() and path.suffix != ".pyc" and "__pycache__" not in path.parts
     )
-    parts: list[str | bytes] = [__version__, platform.python_version()]
+    parts: list[str | bytes] = [__version__, sys.version]
     parts += [_installed(name) for name in _LIBRARIES]
     for path in files:
         parts += [path.relative_to(package).as_posix(), path.read_bytes()]

@@ -2,7 +2,8 @@
 the preview server, a test send and the list of templates.
 
 They are registered with the ``newsletter`` group in :mod:`newsletter.cli`,
-which imports this module only when one of them runs.
+which imports this module only when one of them is asked for (or the list
+of commands is shown).
 """
 
 from __future__ import annotations

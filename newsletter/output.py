@@ -81,13 +81,17 @@ class Snapshot:
     def matches(self, output: Path) -> bool:
         """Whether every file and folder recorded is still exactly as it was, and the marker there."""
         paths = [*self.files, MARKER, *self.folders]
-        root = os.path.join(output, "")  # site paths are joined to it as strings: thousands of them
+        if len(paths) != len(self.states):
+            return False
+        root = os.path.join(output, "")  # site paths are joined to it as strings: tens of thousands
         try:
-            return len(paths) == len(self.states) and all(
-                _state(root + path) == state for path, state in zip(paths, self.states, strict=True)
-            )
+            for path, (size, mtime_ns, inode) in zip(paths, self.states, strict=True):
+                found = os.stat(root + path)
+                if found.st_mtime_ns != mtime_ns or found.st_size != size or found.st_ino != inode:
+                    return False
         except OSError:
             return False
+        return True
 
 
 def _state(path: str) -> tuple[int, int, int]:

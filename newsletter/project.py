@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsletter.cache import CACHE_DIR, Cache, digest, file_digest
+from newsletter.cache import CACHE_DIR, Cache, digest, file_digest, tool_fingerprint
 from newsletter.errors import OutputError
 from newsletter.output import check_output_dir
 
@@ -140,7 +140,8 @@ class StatCache:
     def __init__(self, cache: Cache, content_dir: Path):
         """Use what ``cache`` recorded of the folders under ``content_dir``."""
         self.cache = cache
-        self.key = digest("issue folders", str(content_dir.resolve()))
+        # Under the tool's fingerprint, like the stamps (see newsletter.stamps).
+        self.key = digest("issue folders", tool_fingerprint(), str(content_dir.resolve()))
         self.known: dict[str, _Listing] = cache.get("scans", self.key, dict) or {}
         self.seen: dict[str, _Listing] = {}
         self.trusted_before = time.time_ns() - int(RACY_SECONDS * 1e9)
@@ -159,6 +160,7 @@ class StatCache:
         """Record what the scans since loading found, and only that."""
         if self.seen != self.known:
             self.cache.put("scans", self.key, self.seen)
+            self.cache.prune("scans", {self.key})
 
     def _unchanged(self, where: str, known: _Listing) -> bool:
         """Whether each file recorded in the folder ``where`` is still as recorded, and was recorded in full."""

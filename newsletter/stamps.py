@@ -168,6 +168,7 @@ def record_build(
     """Stamp a successful build of ``inputs`` that left ``output``."""
     stamp = _BuildStamp(_build_digest(project, inputs, options, strict), report, output)
     project.cache.put("stamps", _build_key(project), stamp)
+    project.cache.prune("stamps", {_build_key(project), _check_key(project)})
 
 
 def record_check(
@@ -175,14 +176,20 @@ def record_check(
 ) -> None:
     """Stamp a successful check of ``inputs``."""
     project.cache.put("stamps", _check_key(project), _CheckStamp(_check_digest(inputs, options, strict), report))
+    project.cache.prune("stamps", {_build_key(project), _check_key(project)})
+
+
+# Stamps are filed under the tool's fingerprint too, so that no version of the tool reads
+# a stamp another version wrote, whose classes it might not know.
 
 
 def _build_key(project: Project) -> str:
-    return digest("build stamp", str(project.output_dir.resolve()))
+    return digest("build stamp", tool_fingerprint(), str(project.output_dir.resolve()))
 
 
 def _check_key(project: Project) -> str:
-    return digest("check stamp", str(project.config_path.resolve()), str(project.content_dir.resolve()))
+    return digest("check stamp", tool_fingerprint(), str(project.config_path.resolve()),
+                  str(project.content_dir.resolve()))
 
 
 def _build_digest(project: Project, inputs: Inputs, options: Mapping[str, object], strict: bool) -> str:
