@@ -15,21 +15,17 @@ from string import Template
 
 import yaml
 
-from newsletter.build import Project
 from newsletter.config import read_config
-from newsletter.errors import ContentError, NewsletterError
+from newsletter.errors import AuthoringError, ContentError
 from newsletter.fields import SLUG, did_you_mean
-from newsletter.loading import ISSUE_FILE, REGISTRY_FILE, load_yaml_file
+from newsletter.loading import ISSUE_FILE, load_yaml_file
 from newsletter.model import MONTHS, EntryDate
+from newsletter.project import REGISTRY_FILE, Project
 from newsletter.slugs import unique_slug
 
 SCAFFOLD = resources.files("newsletter") / "scaffold"
 RENAMED = {"gitignore": ".gitignore"}
 """Starter files shipped under another name, because packaging tools skip dot-files."""
-
-
-class AuthoringError(NewsletterError):
-    """A file cannot be created as asked; the message says why and what to do."""
 
 
 def init_project(target: Path) -> list[Path]:

@@ -4,36 +4,35 @@ Each step reuses what earlier builds left in the build cache
 (``.newsletter-cache/`` beside ``newsletter.yaml``) when its inputs are
 unchanged: validated issues (``reading.py``), rendered output
 (``incremental.py``) and compiled templates. Deleting the cache only makes
-the next build slower.
+the next build slower. A successful build or check is stamped
+(``stamps.py``) so that the next one, if nothing changed, is answered
+without running at all.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
 import jinja2
+import jinja2.bccache
 
 from newsletter.assembly import Options, collect, read_settings
-from newsletter.cache import CACHE_DIR, Cache, Fingerprints, TemplateBytecode
-from newsletter.errors import ContentError, OutputError, Problem, errors_in
-from newsletter.incremental import (
-    Manifest,
-    load_manifest,
-    render_changed,
-    save_manifest,
-    templates_fingerprint,
-)
+from newsletter.cache import Cache, Fingerprints, digest, tool_fingerprint
+from newsletter.errors import ContentError, Problem, errors_in
+from newsletter.incremental import Manifest, load_manifest, render_changed, save_manifest
 from newsletter.loading import load_settings
 from newsletter.model import Newsletter
-from newsletter.output import OutputFiles, Spool, check_output_dir, write_output
+from newsletter.output import Snapshot, Spool, write_output
+from newsletter.project import Project, templates_fingerprint
 from newsletter.reading import Seeds, read_issues
 from newsletter.render import output_jobs, output_problems
 from newsletter.render.jobs import Files, TemplateNames
 from newsletter.render.templates import make_environment
+from newsletter.stamps import BuildReport, CheckReport, Inputs, record_build, record_check
 from newsletter.theme import template_problem, template_syntax_problems
 
 STAGES = ("loading", "checking", "rendering", "writing")
@@ -41,49 +40,12 @@ STAGES = ("loading", "checking", "rendering", "writing")
 
 
 @dataclass(frozen=True)
-class Project:
-    """Where a newsletter project's files are."""
-
-    root: Path
-    config_path: Path
-    content_dir: Path
-    output_dir: Path
-
-    @classmethod
-    def at(cls, root: Path) -> Project:
-        """The default layout of a project rooted at ``root``."""
-        return cls(root, root / "newsletter.yaml", root / "content", root / "output")
-
-    @property
-    def protected(self) -> list[Path]:
-        """Paths the output folder must never be, nor contain."""
-        return [self.root, self.content_dir, self.config_path]
-
-    @property
-    def templates_dir(self) -> Path | None:
-        """The project's own templates, if it has any."""
-        templates = self.root / "templates"
-        return templates if templates.is_dir() else None
-
-    @property
-    def cache(self) -> Cache:
-        """The build cache beside the settings file."""
-        return Cache(self.root / CACHE_DIR)
-
-
-@dataclass
-class BuildReport:
-    """What a build did, for the CLI to print."""
+class Rendered:
+    """The whole site rendered in memory, and the newsletter it was rendered from."""
 
     newsletter: Newsletter
-    files: Mapping[str, bytes]
-    problems: list[Problem] = field(default_factory=list)
-    seconds: float = 0.0
-
-    @property
-    def pages(self) -> list[str]:
-        """Site paths of the HTML files written."""
-        return [path for path in self.files if path.endswith(".html")]
+    files: Files
+    problems: list[Problem]
 
 
 Progress = Callable[[str], None]
@@ -94,10 +56,12 @@ def check(project: Project, options: Options, strict: bool = False) -> tuple[New
 
     Rendering-time checks (such as the email size budget) need a build.
     """
+    inputs = Inputs.scan(project)
     syntax = template_syntax_problems(_environment(project), project.root)
     if syntax:
         raise ContentError(syntax)
-    newsletter, problems, _ = _validated(project, options, strict)
+    newsletter, problems, _ = _validated(project, inputs, options, strict)
+    record_check(project, inputs, dataclasses.asdict(options), strict, CheckReport.of(newsletter, problems))
     return newsletter, problems
 
 
@@ -107,12 +71,13 @@ def build(
     """Validate, render and write the whole site; nothing is written if anything fails.
 
     ``on_stage`` is called with each name in ``STAGES`` as that step starts.
+    The build is stamped (see :mod:`newsletter.stamps`) for the next one.
     """
     started = time.perf_counter()
-    if project.content_dir.resolve() in project.output_dir.resolve().parents:
-        raise OutputError(f"refusing to write the output inside the content folder {project.content_dir}")
-    check_output_dir(project.output_dir, project.protected)
-    newsletter, problems, seeds = _validated(project, options, strict, on_stage)
+    project.check_output_dir()
+    on_stage("loading")
+    inputs = Inputs.scan(project)
+    newsletter, checked, seeds = _validated(project, inputs, options, strict, on_stage)
     on_stage("rendering")
     env = _environment(project)
     previous = load_manifest(project.cache, project.output_dir)
@@ -127,36 +92,38 @@ def build(
                 project.output_dir,
                 spool,
             )
-        problems = _checked_output(newsletter, files, problems, strict)
+        problems = _checked_output(newsletter, files, checked, strict)
         on_stage("writing")
         states = write_output(files, project.output_dir, project.protected, previous.files, keep_previous=True)
     save_manifest(project.cache, project.output_dir, Manifest(states, made))
-    written = OutputFiles(project.output_dir, None, (), states)
-    return BuildReport(newsletter, written, problems, time.perf_counter() - started)
+    output = Snapshot.take(project.output_dir, states)
+    counted = CheckReport.of(newsletter, checked)
+    report = BuildReport(output.files, problems, counted.issues, counted.entries, time.perf_counter() - started)
+    chosen = dataclasses.asdict(options)
+    record_build(project, inputs, chosen, strict, report, output)
+    # A check also compiles the templates no page uses; once they do compile, this build found
+    # all that a check of the same options would find.
+    if not template_syntax_problems(env, project.root):
+        record_check(project, inputs, chosen, strict, counted)
+    return report
 
 
-def render(
-    project: Project, options: Options, strict: bool = False, on_stage: Progress = lambda stage: None,
-) -> BuildReport:
+def render(project: Project, options: Options, strict: bool = False) -> Rendered:
     """Validate and render everything in memory, writing no output; raise ContentError on errors."""
-    started = time.perf_counter()
-    newsletter, problems, _ = _validated(project, options, strict, on_stage)
-    on_stage("rendering")
+    newsletter, problems, _ = _validated(project, Inputs.scan(project), options, strict)
     env = _environment(project)
     files: Files = {}
     with _located_template_errors(project):
         for job in output_jobs(newsletter, env, TemplateNames(env, project.cache)):
             files.update(job.run(env))
-    problems = _checked_output(newsletter, files, problems, strict)
-    return BuildReport(newsletter, files, problems, time.perf_counter() - started)
+    return Rendered(newsletter, files, _checked_output(newsletter, files, problems, strict))
 
 
 def _validated(
-    project: Project, options: Options, strict: bool, on_stage: Progress = lambda stage: None
+    project: Project, inputs: Inputs, options: Options, strict: bool, on_stage: Progress = lambda stage: None
 ) -> tuple[Newsletter, list[Problem], Seeds]:
-    on_stage("loading")
     config, problems = read_settings(*load_settings(project.root, project.config_path), options)
-    read = read_issues(project.root, project.content_dir, config, options, project.cache)
+    read = read_issues(project.root, project.content_dir, inputs.folders, config, options, project.cache)
     on_stage("checking")
     newsletter, problems = collect(config, read.results, read.references, problems, options)
     problems = _strict(problems, strict)
@@ -193,3 +160,23 @@ def _environment(project: Project) -> jinja2.Environment:
 
 def _strict(problems: list[Problem], strict: bool) -> list[Problem]:
     return [p.as_error() for p in problems] if strict else problems
+
+
+class TemplateBytecode(jinja2.BytecodeCache):
+    """Compiled templates, kept in the build cache with its checksums and keys."""
+
+    def __init__(self, cache: Cache):
+        self.cache = cache
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Fill ``bucket`` from the cache if its template was compiled before."""
+        data = self.cache.get("templates", self._key(bucket), bytes)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Keep a freshly compiled template."""
+        self.cache.put("templates", self._key(bucket), bucket.bytecode_to_string())
+
+    def _key(self, bucket: jinja2.bccache.Bucket) -> str:
+        return digest(tool_fingerprint(), bucket.key, bucket.checksum)

@@ -23,15 +23,12 @@ import hashlib
 import importlib.util
 import os
 import pickle
-import platform
+import sys
 import tempfile
 from collections.abc import Collection, Iterable, Sized
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
-
-import jinja2
-import jinja2.bccache
 
 from newsletter import __version__
 
@@ -74,7 +71,7 @@ def tool_fingerprint() -> str:
         path for path in package.rglob("*")
         if path.is_file() and path.suffix != ".pyc" and "__pycache__" not in path.parts
     )
-    parts: list[str | bytes] = [__version__, platform.python_version()]
+    parts: list[str | bytes] = [__version__, sys.version]
     parts += [_installed(name) for name in _LIBRARIES]
     for path in files:
         parts += [path.relative_to(package).as_posix(), path.read_bytes()]
@@ -271,23 +268,3 @@ def _layout(kind: type) -> tuple[bytes, tuple[str, ...]]:
 
 def _length(sized: Sized) -> bytes:
     return len(sized).to_bytes(8, "little")
-
-
-class TemplateBytecode(jinja2.BytecodeCache):
-    """Compiled templates, kept in the build cache with its checksums and keys."""
-
-    def __init__(self, cache: Cache):
-        self.cache = cache
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        """Fill ``bucket`` from the cache if its template was compiled before."""
-        data = self.cache.get("templates", self._key(bucket), bytes)
-        if data is not None:
-            bucket.bytecode_from_string(data)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        """Keep a freshly compiled template."""
-        self.cache.put("templates", self._key(bucket), bucket.bytecode_to_string())
-
-    def _key(self, bucket: jinja2.bccache.Bucket) -> str:
-        return digest(tool_fingerprint(), bucket.key, bucket.checksum)

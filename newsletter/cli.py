@@ -3,11 +3,19 @@
 Exit codes: 0 success, 1 content errors (each printed as
 ``path:line:column: error: message``), 2 usage errors. Colours appear only
 on a terminal and never when the ``NO_COLOR`` variable is set.
+
+``build`` and ``check``, run again and again while an issue is written, are
+answered from their stamps when nothing they read has changed (see
+:mod:`newsletter.stamps`), in less time than loading the libraries that read
+and render the content takes. So this module imports none of them: the full
+build and check are imported when a stamp cannot answer, and the other
+commands live in :mod:`newsletter.commands`, imported when one of them runs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import os
 import sys
 from collections.abc import Callable
@@ -17,19 +25,23 @@ from typing import Any, TypeVar
 import click
 
 from newsletter import __version__
-from newsletter.assembly import Options
-from newsletter.authoring import AuthoringError, init_project, month_id, new_entry, new_issue
-from newsletter.build import STAGES, BuildReport, Project, build, check
-from newsletter.config import address_problem
-from newsletter.errors import ContentError, NewsletterError, Problem, summary_line
-from newsletter.fields import WEB_SCHEMES, parse_date, url_problem
-from newsletter.model import EntryDate
+from newsletter.errors import AuthoringError, ContentError, NewsletterError, Problem, summary_line
 from newsletter.progress import StageProgress, wants_progress
-from newsletter.send import PASSWORD_VARIABLE, SmtpServer, built_message, password, send
-from newsletter.serve import Outcome, is_loopback, serve
-from newsletter.theme import TEMPLATES_FOLDER, list_templates
+from newsletter.project import Project
+from newsletter.stamps import BuildReport, CheckReport, OptionValues, unchanged_build, unchanged_check
+from newsletter.urls import WEB_SCHEMES, url_problem
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
+
+OTHER_COMMANDS = {
+    "init": "init_command",
+    "new": "new_group",
+    "serve": "serve_command",
+    "send": "send_command",
+    "templates": "templates_group",
+}
+"""Commands defined in :mod:`newsletter.commands`, by name, with the name of their object there."""
 
 config_option = click.option(
     "--config", "config_path", type=click.Path(path_type=Path), default="newsletter.yaml",
@@ -55,12 +67,21 @@ def project_options(function: F) -> F:
     return function
 
 
-def today() -> dt.date:
-    """The editor's today, for new issues and entries (a function, so tests can pin it)."""
-    return dt.date.today()
+class _Commands(click.Group):
+    """The command group, loading the module of the other commands only when one of them is asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *OTHER_COMMANDS])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in OTHER_COMMANDS:
+            return super().get_command(ctx, cmd_name)
+        command = getattr(importlib.import_module("newsletter.commands"), OTHER_COMMANDS[cmd_name])
+        assert isinstance(command, click.Command)
+        return command
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="newsletter")
 @click.pass_context
 def main(context: click.Context) -> None:
@@ -86,31 +107,39 @@ def build_command(
     """Validate the content, then write the site, email and feeds into the output folder."""
     if quiet and verbose:
         raise click.UsageError("choose one of --quiet and --verbose")
-    project = _project(config_path, content_dir, output_dir)
-    options = Options(drafts=drafts, base_url=_base_url(base_url), as_of=as_of.date() if as_of else None)
+    project = find_project(config_path, content_dir, output_dir)
+    options = OptionValues(drafts=drafts, base_url=_base_url(base_url), as_of=as_of.date() if as_of else None)
     show_progress = not quiet and wants_progress(sys.stderr)
-    report = _run(lambda: _build(project, options, strict, show_progress), debug)
-    _print_problems(report.problems)
+    report = run_command(
+        lambda: unchanged_build(project, options, strict) or _build(project, options, strict, show_progress),
+        debug,
+    )
+    print_problems(report.problems)
     if verbose:
         for path in sorted(report.files):
             click.echo(f"wrote {project.output_dir / path}")
     if not quiet:
-        click.echo(_build_summary(report, project.output_dir))
+        click.echo(build_summary(report, project.output_dir))
 
 
-def _build(project: Project, options: Options, strict: bool, show_progress: bool) -> BuildReport:
+def _build(project: Project, options: OptionValues, strict: bool, show_progress: bool) -> BuildReport:
+    """Run the whole build."""
+    # Imported here, not at the top: the build loads Jinja, Markdown, YAML and the other
+    # libraries (about 0.3 s), which a build answered from its stamp does without.
+    from newsletter.assembly import Options
+    from newsletter.build import STAGES, build
+
     if not show_progress:
-        return build(project, options, strict)
+        return build(project, Options(**options), strict)
     with StageProgress(STAGES, sys.stderr) as progress:
-        return build(project, options, strict, progress.advance)
+        return build(project, Options(**options), strict, progress.advance)
 
 
-def _build_summary(report: BuildReport, where: Path | str) -> str:
-    issues = report.newsletter.issues
-    entries = sum(len(issue.entries) for issue in issues)
+def build_summary(report: BuildReport, where: Path | str) -> str:
+    """The line that says what a build made: ``Built 3 issues, 12 entries, …``."""
     warnings = len(report.problems)
     return (
-        f"Built {_count(len(issues), 'issue')}, {_count(entries, 'entry', 'entries')}, "
+        f"Built {_count(report.issues, 'issue')}, {_count(report.entries, 'entry', 'entries')}, "
         f"{_count(len(report.pages), 'page')} ({_count(len(report.files), 'file')}) "
         f"into {where} in {report.seconds:.2f} s"
         + (f"; {_count(warnings, 'warning')}" if warnings else "")
@@ -127,148 +156,29 @@ def check_command(
     config_path: Path, content_dir: Path | None, drafts: bool, strict: bool, debug: bool
 ) -> None:
     """Validate newsletter.yaml, every issue and every entry without writing anything."""
-    project = _project(config_path, content_dir, None)
-    newsletter, problems = _run(lambda: check(project, Options(drafts=drafts), strict), debug)
-    _print_problems(problems)
-    entries = sum(len(issue.entries) for issue in newsletter.issues)
-    warnings = sum(problem.severity == "warning" for problem in problems)
+    project = find_project(config_path, content_dir, None)
+    options = OptionValues(drafts=drafts, base_url=None, as_of=None)
+    report = run_command(lambda: unchanged_check(project, options, strict) or _check(project, options, strict), debug)
+    print_problems(report.problems)
+    warnings = sum(problem.severity == "warning" for problem in report.problems)
     click.echo(
-        f"OK: {_count(len(newsletter.issues), 'issue')}, {_count(entries, 'entry', 'entries')}"
+        f"OK: {_count(report.issues, 'issue')}, {_count(report.entries, 'entry', 'entries')}"
         + (f"; {_count(warnings, 'warning')}" if warnings else "")
     )
 
 
-@main.command("init")
-@click.argument("directory", type=click.Path(path_type=Path))
-def init_command(directory: Path) -> None:
-    """Start a newsletter project in DIRECTORY, a new or empty folder."""
-    written = _run(lambda: init_project(directory), debug=False)
-    for path in written:
-        click.echo(f"created {path}")
-    click.echo(
-        f"\nYour newsletter is ready, with an example issue. Next:\n"
-        f"  cd {directory}\n"
-        f"  newsletter serve      # preview at http://127.0.0.1:8000/, updated as you edit\n"
-        f"  newsletter new issue  # start this month's issue"
-    )
+def _check(project: Project, options: OptionValues, strict: bool) -> CheckReport:
+    """Run the whole check."""
+    # Imported here, not at the top, for the same reason as in ``_build``.
+    from newsletter.assembly import Options
+    from newsletter.build import check
+
+    newsletter, problems = check(project, Options(**options), strict)
+    return CheckReport.of(newsletter, problems)
 
 
-@main.group("new")
-def new_group() -> None:
-    """Start a new issue or entry from a template."""
-
-
-@new_group.command("issue")
-@config_option
-@content_option
-@click.argument("issue_id", required=False)
-@click.option("--date", "date_text", default=None,
-              help="Publication date, YYYY-MM-DD.  [default: today]")
-def new_issue_command(
-    config_path: Path, content_dir: Path | None, issue_id: str | None, date_text: str | None
-) -> None:
-    """Create content/ISSUE_ID/issue.yaml; ISSUE_ID defaults to the month, like 2026-12."""
-    project = _project(config_path, content_dir, None)
-    date = _date_option(date_text, allow_month=False).sort_date
-    issue_id = issue_id or month_id(date)
-    path = _run(lambda: new_issue(project, issue_id, date), debug=False)
-    click.echo(f"created {path}")
-    click.echo(f'Add developments with: newsletter new entry --issue {issue_id} --section SECTION "Title"')
-
-
-@new_group.command("entry")
-@config_option
-@content_option
-@click.argument("title")
-@click.option("--issue", "issue_id", required=True, help="The issue's id, like 2026-12.")
-@click.option("--section", required=True, help="A section id from newsletter.yaml.")
-@click.option("--date", "date_text", default=None,
-              help="When it happened, YYYY-MM-DD or YYYY-MM.  [default: today]")
-def new_entry_command(
-    config_path: Path, content_dir: Path | None, title: str, issue_id: str, section: str,
-    date_text: str | None,
-) -> None:
-    """Create a development titled TITLE in an issue and print its path."""
-    project = _project(config_path, content_dir, None)
-    date = _date_option(date_text, allow_month=True)
-    click.echo(_run(lambda: new_entry(project, issue_id, section, title, date), debug=False))
-
-
-def _date_option(text: str | None, allow_month: bool) -> EntryDate:
-    if text is None:
-        now = today()
-        return EntryDate(now.year, now.month, now.day)
-    parsed = parse_date(text, allow_month)
-    if isinstance(parsed, str):
-        raise click.BadParameter(parsed, param_hint="--date")
-    return parsed
-
-
-@main.command("serve")
-@project_options
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
-              help="Port to serve on; 0 picks a free one.")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; the default is reachable from this computer only.")
-def serve_command(
-    config_path: Path, content_dir: Path | None, drafts: bool, strict: bool, debug: bool,
-    port: int, host: str,
-) -> None:
-    """Preview the site in a browser; rebuild and reload the page on every change."""
-    project = _project(config_path, content_dir, None)
-    if not is_loopback(host):
-        click.secho(f"warning: {host} is not a loopback address: other computers may see "
-                    "the preview, drafts included", fg="yellow", err=True)
-    _run(lambda: serve(project, Options(drafts=drafts), host, port, _TerminalListener(),
-                       strict, debug), debug)
-    click.echo("Stopped.")
-
-
-class _TerminalListener:
-    """Report the preview's builds the way ``newsletter build`` does."""
-
-    def serving(self, url: str) -> None:
-        click.secho(f"Serving the preview at {url} (press Ctrl-C to stop)", bold=True)
-
-    def changed(self, paths: list[str]) -> None:
-        click.echo(f"Changed: {', '.join(paths)}")
-
-    def built(self, outcome: Outcome) -> None:
-        if outcome.report is not None:
-            _print_problems(outcome.report.problems)
-            click.echo(_build_summary(outcome.report, "the preview"))
-            return
-        _print_problems(list(outcome.problems))
-        if outcome.failure:
-            click.secho(outcome.failure, fg="red", err=True)
-        summary = summary_line(list(outcome.problems)) or "the build failed"
-        click.secho(f"{summary}; the browser shows them over the last good build",
-                    fg="red", err=True)
-
-
-@main.group("templates")
-def templates_group() -> None:
-    """The templates the site is rendered with, and your overrides."""
-
-
-@templates_group.command("list")
-@config_option
-def templates_list_command(config_path: Path) -> None:
-    """List every default template and which ones the project's templates/ overrides."""
-    project = _project(config_path, None, None)
-    templates = list_templates(project.root)
-    width = max(len(template.name) for template in templates)
-    for template in templates:
-        where = f"{TEMPLATES_FOLDER}/{template.name}"
-        origin = {
-            "default": "default",
-            "overridden": f"overridden by {where}",
-            "project": f"project only: {where}",
-        }[template.origin]
-        click.echo(f"{template.name:<{width}}  {origin}")
-
-
-def _project(config_path: Path, content_dir: Path | None, output_dir: Path | None) -> Project:
+def find_project(config_path: Path, content_dir: Path | None, output_dir: Path | None) -> Project:
+    """The project of the settings file ``config_path``; a usage error if it is not one."""
     if not config_path.is_file():
         raise click.UsageError(
             f"no settings file at {config_path}: run this in a newsletter project "
@@ -292,10 +202,7 @@ def _base_url(value: str | None) -> str | None:
     return value
 
 
-T = TypeVar("T")
-
-
-def _run(action: Callable[[], T], debug: bool) -> T:
+def run_command(action: Callable[[], T], debug: bool) -> T:
     """Run a command's work, turning expected failures into messages and exit codes."""
     try:
         return action()
@@ -303,7 +210,7 @@ def _run(action: Callable[[], T], debug: bool) -> T:
         click.secho(f"error: {error}", fg="red", err=True)
         sys.exit(2)
     except ContentError as error:
-        _print_problems(error.problems)
+        print_problems(error.problems)
         click.secho(summary_line(error.problems), fg="red", err=True)
         sys.exit(1)
     except NewsletterError as error:
@@ -317,45 +224,8 @@ def _run(action: Callable[[], T], debug: bool) -> T:
         sys.exit(70)
 
 
-def _print_problems(problems: list[Problem]) -> None:
+def print_problems(problems: list[Problem]) -> None:
+    """Print each problem on its own line of the error stream, in red or yellow on a terminal."""
     for problem in problems:
         colour = "red" if problem.severity == "error" else "yellow"
         click.secho(str(problem), fg=colour, err=True)
-
-
-@main.command("send")
-@project_options
-@click.argument("issue_id", metavar="ISSUE")
-@click.option("--to", "recipient", required=True, metavar="ADDRESS", help="Where to send it.")
-@click.option("--smtp-host", default="localhost", show_default=True, help="SMTP server to use.")
-@click.option("--smtp-port", type=click.IntRange(1, 65535), default=None,
-              help="SMTP port.  [default: 587 with --starttls, else 25]")
-@click.option("--starttls", is_flag=True, help="Encrypt the connection before logging in.")
-@click.option("--user", default=None,
-              help=f"Log in as this user; the password is read from ${PASSWORD_VARIABLE}.")
-def send_command(
-    config_path: Path, content_dir: Path | None, drafts: bool, strict: bool, debug: bool,
-    issue_id: str, recipient: str, smtp_host: str, smtp_port: int | None, starttls: bool,
-    user: str | None,
-) -> None:
-    """Send the email of ISSUE (e.g. 2022-05) to one address, to check it in a real inbox."""
-    if problem := address_problem(recipient):
-        raise click.BadParameter(problem, param_hint="--to")
-    server = _smtp_server(smtp_host, smtp_port, starttls, user)
-    project = _project(config_path, content_dir, None)
-    message, problems = _run(
-        lambda: built_message(project, Options(drafts=drafts), issue_id, strict), debug
-    )
-    _print_problems(problems)
-    _run(lambda: send(message, recipient, server), debug)
-    click.echo(f"Sent issue {issue_id} to {recipient} through {server.host}:{server.port}")
-
-
-def _smtp_server(host: str, port: int | None, starttls: bool, user: str | None) -> SmtpServer:
-    secret = password()
-    if user and not starttls:
-        raise click.UsageError("--user needs --starttls: a password must not travel unencrypted")
-    if user and not secret:
-        raise click.UsageError(f"--user needs the password in ${PASSWORD_VARIABLE}")
-    port = port or (587 if starttls else 25)
-    return SmtpServer(host, port, starttls, user, secret if user else None)

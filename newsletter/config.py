@@ -28,10 +28,11 @@ from email import policy
 from urllib.parse import urlsplit
 
 from newsletter.errors import Problem
-from newsletter.fields import LINK_SCHEMES, SLUG, WEB_SCHEMES, Fields, url_problem
+from newsletter.fields import SLUG, Fields
 from newsletter.loading import RawDocument
 from newsletter.model import DEFAULT_SECTIONS, Config, EmailConfig, Registry, SectionConfig
 from newsletter.registry import REGISTRY_FIELDS, flat_authorities, read_registry
+from newsletter.urls import LINK_SCHEMES, WEB_SCHEMES, url_problem
 
 CONFIG_FIELDS = (
     "title", "base_url", "description", "language", "timezone",

@@ -10,7 +10,8 @@ Exception tree::
 
     NewsletterError            base of everything this package raises on purpose
     ├── ContentError           the project's files are wrong; carries Problems
-    └── OutputError            the output folder cannot be safely replaced
+    ├── OutputError            the output folder cannot be safely replaced
+    └── AuthoringError         a new project, issue or entry cannot be created as asked
 """
 
 from __future__ import annotations
@@ -73,3 +74,7 @@ class ContentError(NewsletterError):
 
 class OutputError(NewsletterError):
     """The output folder cannot be written or replaced safely."""
+
+
+class AuthoringError(NewsletterError):
+    """A file cannot be created as asked; the message says why and what to do."""

@@ -13,17 +13,15 @@ import difflib
 import re
 from collections.abc import Collection, Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
 from newsletter.errors import Problem
 from newsletter.loading import KeyPath, RawDocument, kind_of
 from newsletter.model import EntryDate
+from newsletter.urls import LINK_SCHEMES, url_problem
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _DATE = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
-WEB_SCHEMES = ("http", "https")
-LINK_SCHEMES = ("http", "https", "mailto")
 
 
 def closest(word: str, choices: Collection[str]) -> str | None:
@@ -43,21 +41,6 @@ def xml_invalid_character(text: str) -> str | None:
     """Describe the first character that cannot appear in XML, if any."""
     found = _XML_INVALID.search(text)
     return f"U+{ord(found.group()):04X}" if found else None
-
-
-def url_problem(url: str, schemes: tuple[str, ...]) -> str | None:
-    """Explain why ``url`` is not an absolute URL with one of ``schemes``, or ``None``."""
-    if url != url.strip() or any(ch.isspace() for ch in url):
-        return f"URL '{url}' contains spaces"
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    allowed = ", ".join(schemes[:-1]) + " or " + schemes[-1]
-    if scheme not in schemes:
-        kind = "is relative" if not scheme else f"uses the '{scheme}:' scheme"
-        return f"URL '{url}' {kind}; expected an absolute {allowed} URL"
-    if scheme == "mailto":
-        return None if parts.path else f"URL '{url}' has no address"
-    return None if parts.netloc else f"URL '{url}' has no host"
 
 
 def parse_date(text: str, allow_month: bool) -> EntryDate | str:

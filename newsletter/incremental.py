@@ -50,16 +50,6 @@ def _manifest_key(output: Path) -> str:
     return digest("manifest", str(output.resolve()))
 
 
-def templates_fingerprint(templates_dir: Path | None) -> str:
-    """A digest of every file in the project's templates folder (defaults are part of the tool)."""
-    if templates_dir is None:
-        return digest("no project templates")
-    parts: list[str | bytes] = []
-    for path in sorted(path for path in templates_dir.rglob("*") if path.is_file()):
-        parts += [path.relative_to(templates_dir).as_posix(), path.read_bytes()]
-    return digest(*parts)
-
-
 def render_changed(
     jobs: Sequence[Job],
     env: jinja2.Environment,

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from newsletter.errors import Problem
+from newsletter.project import REGISTRY_FILE, is_hidden
 
 try:  # the C parser is about eight times faster than the pure-Python one
     from yaml import CSafeLoader as _Loader
@@ -37,7 +38,6 @@ MAX_YAML_NODES = 20_000
 
 ENTRY_SUFFIXES = (".md", ".yaml", ".yml")
 ISSUE_FILE = "issue.yaml"
-REGISTRY_FILE = "registry.yaml"
 
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str",
@@ -103,22 +103,11 @@ def load_settings(root: Path, config_path: Path) -> tuple[RawDocument, RawDocume
     return load_yaml_file(config_path, root), registry
 
 
-def issue_folders(content_dir: Path) -> list[Path]:
-    """The issue folders under ``content_dir`` in name order, leaving out hidden ones."""
-    if not content_dir.is_dir():
-        return []
-    return sorted(p for p in content_dir.iterdir() if p.is_dir() and not _hidden(p))
-
-
-def _hidden(path: Path) -> bool:
-    return path.name.startswith((".", "_"))
-
-
 def load_issue_folder(folder: Path, root: Path) -> RawIssue:
     """Read one issue folder: ``issue.yaml`` and every ``.md``/``.yaml``/``.yml`` entry."""
     meta_path = folder / ISSUE_FILE
     meta = load_yaml_file(meta_path, root) if meta_path.is_file() else None
-    files = [path for path in sorted(folder.iterdir()) if path.is_file() and not _hidden(path)]
+    files = [path for path in sorted(folder.iterdir()) if path.is_file() and not is_hidden(path.name)]
     entries = [
         load_entry_file(path, root) for path in files if path.suffix in ENTRY_SUFFIXES and path.name != ISSUE_FILE
     ]

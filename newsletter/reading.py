@@ -16,39 +16,20 @@ spares hashing the values again.
 from __future__ import annotations
 
 import dataclasses
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from newsletter.assembly import IssueResult, Options, read_issue
-from newsletter.cache import Cache, digest, file_digest, tool_fingerprint
+from newsletter.cache import Cache, digest, tool_fingerprint
 from newsletter.errors import Problem
 from newsletter.lifecycle import FolderReferences, folder_references
-from newsletter.loading import issue_folders, load_issue_folder
+from newsletter.loading import load_issue_folder
 from newsletter.model import Config, Issue
 from newsletter.parallel import run_all
+from newsletter.project import IssueFolder
 
 ESTIMATED_MS_PER_FILE = 3.0
 """Parsing, validating and rendering one entry file, roughly, on one core."""
-
-
-@dataclass(frozen=True)
-class IssueFolder:
-    """An issue folder and the digest of each file directly in it."""
-
-    path: Path
-    files: tuple[tuple[str, str], ...]
-
-    @classmethod
-    def scan(cls, path: Path) -> IssueFolder:
-        """Digest every file in ``path``: a superset of what loading reads, so nothing is missed."""
-        with os.scandir(path) as found:
-            names = sorted((item.name, item.path) for item in found if item.is_file())
-        return cls(path, tuple((name, file_digest(full)) for name, full in names))
-
-    def key(self, base: str) -> str:
-        """The cache key of this folder's issue under the settings digest ``base``."""
-        return digest(base, self.path.name, *(part for pair in self.files for part in pair))
 
 
 @dataclass(frozen=True)
@@ -72,10 +53,14 @@ class ReadIssues:
 
 
 def read_issues(
-    root: Path, content_dir: Path, config: Config, options: Options, cache: Cache
+    root: Path, content_dir: Path, folders: list[IssueFolder], config: Config, options: Options, cache: Cache
 ) -> ReadIssues:
-    """Validate every issue folder under ``content_dir``, from the cache where possible."""
-    folders = [IssueFolder.scan(path) for path in issue_folders(content_dir)]
+    """Validate the issue ``folders`` under ``content_dir``, from the cache where possible.
+
+    The caller scans the folders before anything is read (see
+    :class:`newsletter.stamps.Inputs`): a digest taken then never stands for
+    bytes newer than those read.
+    """
     # Paths in problems are relative to the root, so where the folders are is part of every key.
     where = f"{root.resolve()} {content_dir.resolve()}"
     # The as-of day only matters across issues (see ``collect``): a new day keeps the cache.

@@ -17,9 +17,10 @@ from email import policy
 from email.parser import BytesHeaderParser
 
 from newsletter.assembly import Options
-from newsletter.build import Project, render
+from newsletter.build import render
 from newsletter.errors import NewsletterError, Problem
 from newsletter.fields import SLUG
+from newsletter.project import Project
 
 PASSWORD_VARIABLE = "NEWSLETTER_SMTP_PASSWORD"
 """Where the SMTP password is read from: a flag would leave it in the shell's history."""
@@ -51,14 +52,14 @@ def built_message(
     project: Project, options: Options, issue_id: str, strict: bool = False
 ) -> tuple[bytes, list[Problem]]:
     """Render the project in memory; return issue ``issue_id``'s ``.eml`` and the warnings."""
-    report = render(project, options, strict)
-    for issue in report.newsletter.issues:
+    rendered = render(project, options, strict)
+    for issue in rendered.newsletter.issues:
         if issue.id == issue_id:
-            return report.files[f"{issue.path}email.eml"], report.problems
+            return rendered.files[f"{issue.path}email.eml"], rendered.problems
     if SLUG.fullmatch(issue_id) and (project.content_dir / issue_id).is_dir():
         # The folder validated, so it can only have been left out as a draft.
         raise SendError(f"issue '{issue_id}' is a draft; pass --drafts to send it anyway")
-    known = ", ".join(issue.id for issue in report.newsletter.issues) or "none"
+    known = ", ".join(issue.id for issue in rendered.newsletter.issues) or "none"
     raise SendError(f"there is no issue '{issue_id}' (issues: {known})")
 
 

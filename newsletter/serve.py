@@ -40,8 +40,10 @@ import jinja2
 import watchfiles
 
 from newsletter.assembly import Options
-from newsletter.build import BuildReport, Project, build
+from newsletter.build import build
 from newsletter.errors import ContentError, NewsletterError, Problem, errors_in
+from newsletter.project import Project
+from newsletter.stamps import BuildReport
 
 CHANGES_PATH = "/__newsletter__/changes"
 LONG_POLL_SECONDS = 25.0

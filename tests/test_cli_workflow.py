@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from newsletter import cli
+from newsletter import commands
 from tests.conftest import run
 
 
 def test_from_init_to_built_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli, "today", lambda: dt.date(2026, 12, 3))
+    monkeypatch.setattr(commands, "today", lambda: dt.date(2026, 12, 3))
     assert run("init", "news", cwd=tmp_path).exit_code == 0
     root = tmp_path / "news"
 

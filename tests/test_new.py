@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsletter import cli
+from newsletter import commands
 from newsletter.authoring import new_entry
 from newsletter.build import Project
 from newsletter.fields import SLUG
@@ -27,7 +27,7 @@ PINNED_TODAY = dt.date(2026, 12, 3)
 @pytest.fixture
 def pinned_today(monkeypatch: pytest.MonkeyPatch) -> dt.date:
     """Make the CLI's 'today' a fixed date."""
-    monkeypatch.setattr(cli, "today", lambda: PINNED_TODAY)
+    monkeypatch.setattr(commands, "today", lambda: PINNED_TODAY)
     return PINNED_TODAY
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
 
-from newsletter.output import MARKER, previous_output, write_output
+from newsletter.output import MARKER, Snapshot, previous_output, write_output
 
 
 def contents(folder: Path) -> dict[str, bytes]:
@@ -107,3 +109,29 @@ def test_a_folder_we_do_not_own_where_the_previous_output_goes_is_left_alone(
     assert contents(foreign) == {"notes.txt": b"mine"}
     assert (output / "a.html").read_bytes() == b"A, revised"
     assert sorted(path.name for path in tmp_path.iterdir()) == [foreign.name, "output"]
+
+
+SNAPSHOT_EDITS = {
+    "nothing": lambda output: None,
+    "a file rewritten": lambda output: (output / "b/c.html").write_bytes(b"edited by hand"),
+    "a file deleted": lambda output: (output / "a.html").unlink(),
+    "a file added": lambda output: (output / "extra.html").write_bytes(b"x"),
+    "a file added to a subfolder": lambda output: (output / "b/extra.html").write_bytes(b"x"),
+    "a folder added": lambda output: (output / "b/new").mkdir(),
+    "a file replaced by a copy": lambda output: (output / "a.html").rename(output / "b/moved.html")
+    or (output / "a.html").write_bytes(b"A"),
+    "the marker deleted": lambda output: (output / MARKER).unlink(),
+}
+
+
+@pytest.mark.parametrize("edit", list(SNAPSHOT_EDITS), ids=list(SNAPSHOT_EDITS))
+def test_a_snapshot_matches_only_an_output_nobody_touched(tmp_path: Path, edit: str) -> None:
+    output = tmp_path / "output"
+    states = write_output({"a.html": b"A", "b/c.html": b"C"}, output)
+    an_hour_ago = time.time_ns() - 3600 * 10**9
+    for folder in (output, output / "b"):  # so that a change shows whatever the clock's resolution
+        os.utime(folder, ns=(an_hour_ago, an_hour_ago))
+    snapshot = Snapshot.take(output, states)
+    assert snapshot.files == ("a.html", "b/c.html")
+    SNAPSHOT_EDITS[edit](output)
+    assert snapshot.matches(output) == (edit == "nothing")

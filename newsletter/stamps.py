@@ -1,0 +1,204 @@
+"""Up-to-date checks: a build or check with nothing changed is answered at once, from its stamp.
+
+After a successful build, a *stamp* is kept in the build cache for its
+output folder: a digest of every input of the build (:class:`Inputs`) and of
+its options, what the build reported (its problems and counts), and a
+snapshot of the output it left (:class:`~newsletter.output.Snapshot`). A
+later build with the same digest that finds the output exactly as recorded
+would load everything, render nothing and write nothing, so it returns the
+recorded report instead, without reading the content or loading any of the
+libraries that read and render it. Any doubt (no stamp, a damaged one,
+another digest, a file or folder of the output touched since) and the full
+build runs.
+
+``newsletter check`` is stamped the same way, once per project, by a check
+or by a build whose templates all compile (a check compiles every template,
+used or not).
+
+The inputs are digested before any of them is read, so a file edited while
+a build reads it leaves a stamp that the next build does not match. Options
+are digested by name, as the fields of :class:`newsletter.assembly.Options`
+plus ``strict``: a build given an option that the command line does not
+name gets a digest that the command line never matches.
+
+This module, like those it imports, uses only the standard library.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, TypedDict
+
+from newsletter.cache import digest, file_digest, tool_fingerprint
+from newsletter.errors import Problem
+from newsletter.output import Snapshot
+from newsletter.project import IssueFolder, Project, StatCache, issue_folders, templates_fingerprint
+
+if TYPE_CHECKING:
+    from newsletter.model import Newsletter
+
+
+class OptionValues(TypedDict):
+    """The options of a build or check, by the names of :class:`newsletter.assembly.Options`."""
+
+    drafts: bool
+    base_url: str | None
+    as_of: dt.date | None
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What a check found: the problems that did not stop it, and what it counted."""
+
+    problems: list[Problem]
+    issues: int
+    entries: int
+
+    @classmethod
+    def of(cls, newsletter: Newsletter, problems: list[Problem]) -> CheckReport:
+        """Count the issues and entries of ``newsletter``."""
+        return cls(problems, len(newsletter.issues), sum(len(issue.entries) for issue in newsletter.issues))
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did, for the CLI to print."""
+
+    files: tuple[str, ...]
+    """Site paths of every file in the output."""
+    problems: list[Problem]
+    issues: int
+    entries: int
+    seconds: float = 0.0
+
+    @property
+    def pages(self) -> list[str]:
+        """Site paths of the HTML files written."""
+        return [path for path in self.files if path.endswith(".html")]
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Every file a build or check reads, digested, and the issue folders as they were scanned."""
+
+    folders: list[IssueFolder]
+    digest: str
+
+    @classmethod
+    def scan(cls, project: Project) -> Inputs:
+        """Digest every input of ``project``; do it before reading any, so that later edits show."""
+        scans = StatCache(project.cache, project.content_dir)
+        folders = [scans.scan(path) for path in issue_folders(project.content_dir)]
+        scans.save()
+        parts: list[str | bytes] = [
+            tool_fingerprint(),
+            str(project.root.resolve()),
+            str(project.content_dir.resolve()),
+            templates_fingerprint(project.templates_dir),
+        ]
+        for path in project.settings_files:
+            parts += [str(path.resolve()), _file_digest_or_why_not(path)]
+        parts.append(repr([(folder.path.name, folder.files) for folder in folders]))  # unambiguous, and fast
+        return cls(folders, digest(*parts))
+
+
+def _file_digest_or_why_not(path: Path) -> str:
+    """The digest of a file, or why it has none: a missing or unreadable file is an input too."""
+    try:
+        return file_digest(str(path))
+    except FileNotFoundError:
+        return "absent"
+    except OSError as error:
+        return f"unreadable: {error.strerror}"
+
+
+@dataclass(frozen=True)
+class _BuildStamp:
+    inputs: str
+    report: BuildReport
+    output: Snapshot
+
+
+@dataclass(frozen=True)
+class _CheckStamp:
+    inputs: str
+    report: CheckReport
+
+
+def unchanged_build(project: Project, options: Mapping[str, object], strict: bool) -> BuildReport | None:
+    """The report of the last build into the project's output if a build now would do nothing; else ``None``.
+
+    Raises OutputError, as the build does, for an output folder it must not replace.
+    """
+    started = time.perf_counter()
+    project.check_output_dir()
+    stamp = project.cache.get("stamps", _build_key(project), _BuildStamp)
+    if stamp is None or not stamp.output.matches(project.output_dir):
+        return None
+    try:
+        inputs = Inputs.scan(project)
+    except OSError:  # an unreadable file: the build says which
+        return None
+    if stamp.inputs != _build_digest(project, inputs, options, strict):
+        return None
+    return dataclasses.replace(stamp.report, seconds=time.perf_counter() - started)
+
+
+def unchanged_check(project: Project, options: Mapping[str, object], strict: bool) -> CheckReport | None:
+    """What the last check (or build) of the project found if nothing it read changed since; else ``None``."""
+    stamp = project.cache.get("stamps", _check_key(project), _CheckStamp)
+    if stamp is None:
+        return None
+    try:
+        inputs = Inputs.scan(project)
+    except OSError:
+        return None
+    return stamp.report if stamp.inputs == _check_digest(inputs, options, strict) else None
+
+
+def record_build(
+    project: Project, inputs: Inputs, options: Mapping[str, object], strict: bool, report: BuildReport,
+    output: Snapshot,
+) -> None:
+    """Stamp a successful build of ``inputs`` that left ``output``."""
+    stamp = _BuildStamp(_build_digest(project, inputs, options, strict), report, output)
+    project.cache.put("stamps", _build_key(project), stamp)
+    project.cache.prune("stamps", {_build_key(project), _check_key(project)})
+
+
+def record_check(
+    project: Project, inputs: Inputs, options: Mapping[str, object], strict: bool, report: CheckReport
+) -> None:
+    """Stamp a successful check of ``inputs``."""
+    project.cache.put("stamps", _check_key(project), _CheckStamp(_check_digest(inputs, options, strict), report))
+    project.cache.prune("stamps", {_build_key(project), _check_key(project)})
+
+
+# Stamps are filed under the tool's fingerprint too, so that no version of the tool reads
+# a stamp another version wrote, whose classes it might not know.
+
+
+def _build_key(project: Project) -> str:
+    return digest("build stamp", tool_fingerprint(), str(project.output_dir.resolve()))
+
+
+def _check_key(project: Project) -> str:
+    return digest("check stamp", tool_fingerprint(), str(project.config_path.resolve()),
+                  str(project.content_dir.resolve()))
+
+
+def _build_digest(project: Project, inputs: Inputs, options: Mapping[str, object], strict: bool) -> str:
+    return digest("build", inputs.digest, _named(options, strict), str(project.output_dir.resolve()))
+
+
+def _check_digest(inputs: Inputs, options: Mapping[str, object], strict: bool) -> str:
+    return digest("check", inputs.digest, _named(options, strict))
+
+
+def _named(options: Mapping[str, object], strict: bool) -> str:
+    return repr(sorted({**options, "strict": strict}.items()))

@@ -1,0 +1,27 @@
+"""What the tool accepts as a link: an absolute URL with one of the allowed schemes.
+
+Kept apart from :mod:`newsletter.fields`, which also reads raw documents and
+the model: the command line checks ``--base-url`` without loading either.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+WEB_SCHEMES = ("http", "https")
+LINK_SCHEMES = ("http", "https", "mailto")
+
+
+def url_problem(url: str, schemes: tuple[str, ...]) -> str | None:
+    """Explain why ``url`` is not an absolute URL with one of ``schemes``, or ``None``."""
+    if url != url.strip() or any(ch.isspace() for ch in url):
+        return f"URL '{url}' contains spaces"
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    allowed = ", ".join(schemes[:-1]) + " or " + schemes[-1]
+    if scheme not in schemes:
+        kind = "is relative" if not scheme else f"uses the '{scheme}:' scheme"
+        return f"URL '{url}' {kind}; expected an absolute {allowed} URL"
+    if scheme == "mailto":
+        return None if parts.path else f"URL '{url}' has no address"
+    return None if parts.netloc else f"URL '{url}' has no host"
