@@ -25,10 +25,10 @@ import os
 import pickle
 import sys
 import tempfile
-from collections.abc import Collection, Iterable, Sized
+from collections.abc import Collection, Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from newsletter import __version__
 
@@ -211,10 +211,11 @@ class Fingerprints:
         if known is not None:
             return known[1]
         hasher = hashlib.blake2b(digest_size=20)
-        if not _is_dataclass_value(value):
+        layout = _layout(type(value))
+        if layout is None:
             self._feed(hasher, value)
             return hasher.hexdigest()
-        name, fields = _layout(type(value))
+        name, fields = layout
         hasher.update(name)
         for field in fields:
             self._feed(hasher, getattr(value, field))
@@ -223,48 +224,40 @@ class Fingerprints:
         return found
 
     def _feed(self, hasher: Any, value: object) -> None:
+        # Exact types only: a subclass (markupsafe's Markup is a str) must not pass for its base.
+        # Each part is one update of tag, length and bytes: this runs for every value of every page.
         kind = type(value)
-        if isinstance(value, str) and kind is str:
-            _feed_bytes(hasher, b"s", value.encode())
+        if kind is str:
+            data = cast(str, value).encode()
+            hasher.update(b"s%d:%b" % (len(data), data))
         elif kind is int or kind is bool or value is None:
-            _feed_bytes(hasher, b"i", repr(value).encode())
-        elif id(value) in self._known or _is_dataclass_value(value):
-            _feed_bytes(hasher, b"c", self.of(value).encode())
-        elif kind in (tuple, list) and isinstance(value, tuple | list):
-            hasher.update(b"t" if kind is tuple else b"l")
-            hasher.update(_length(value))
-            for item in value:
+            hasher.update(b"i%r;" % (value,))
+        elif id(value) in self._known or _layout(kind) is not None:
+            found = self.of(value).encode()
+            hasher.update(b"c%d:%b" % (len(found), found))
+        elif kind is tuple or kind is list:
+            items = cast(tuple[object, ...] | list[object], value)
+            hasher.update(b"%b%d:" % (b"t" if kind is tuple else b"l", len(items)))
+            for item in items:
                 self._feed(hasher, item)
-        elif kind is dict and isinstance(value, dict):
-            hasher.update(b"d")
-            hasher.update(_length(value))
-            for key, item in value.items():
+        elif kind is dict:
+            pairs = cast(dict[object, object], value)
+            hasher.update(b"d%d:" % len(pairs))
+            for key, item in pairs.items():
                 self._feed(hasher, key)
                 self._feed(hasher, item)
         else:
-            _feed_bytes(hasher, b"p", pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            hasher.update(b"p%d:%b" % (len(data), data))
 
 
-def _is_dataclass_value(value: object) -> bool:
-    return dataclasses.is_dataclass(value) and not isinstance(value, type)
+_LAYOUTS: dict[type, tuple[bytes, tuple[str, ...]] | None] = {}
 
 
-def _feed_bytes(hasher: Any, tag: bytes, data: bytes) -> None:
-    hasher.update(tag)
-    hasher.update(_length(data))
-    hasher.update(data)
-
-
-_LAYOUTS: dict[type, tuple[bytes, tuple[str, ...]]] = {}
-
-
-def _layout(kind: type) -> tuple[bytes, tuple[str, ...]]:
-    """A dataclass's qualified name and field names, looked up once per class."""
+def _layout(kind: type) -> tuple[bytes, tuple[str, ...]] | None:
+    """A dataclass's qualified name and field names, looked up once per class; ``None`` for other types."""
     if kind not in _LAYOUTS:
         name = f"{kind.__module__}.{kind.__qualname__}".encode()
-        _LAYOUTS[kind] = (_length(name) + name, tuple(field.name for field in dataclasses.fields(kind)))
+        fields = tuple(field.name for field in dataclasses.fields(kind)) if dataclasses.is_dataclass(kind) else None
+        _LAYOUTS[kind] = None if fields is None else (b"%d:%b" % (len(name), name), fields)
     return _LAYOUTS[kind]
-
-
-def _length(sized: Sized) -> bytes:
-    return len(sized).to_bytes(8, "little")

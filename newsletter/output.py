@@ -246,11 +246,12 @@ def _reusable(
     kept = files.kept if isinstance(files, OutputFiles) else {}
     reusable = {}
     for relative in files:
-        state = kept.get(relative) or previous.get(relative)
-        path = os.path.join(output, relative)
-        if state is None or not state.matches(path):
+        if relative in kept:  # checked against the output by the incremental render moments ago
+            reusable[relative] = kept[relative]
             continue
-        if relative in kept or _same_bytes(path, state, files[relative]):
+        state = previous.get(relative)
+        path = os.path.join(output, relative)
+        if state is not None and state.matches(path) and _same_bytes(path, state, files[relative]):
             reusable[relative] = state
     return reusable
 

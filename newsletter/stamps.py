@@ -138,13 +138,14 @@ def unchanged_build(project: Project, options: Mapping[str, object], strict: boo
     started = time.perf_counter()
     project.check_output_dir()
     stamp = project.cache.get("stamps", _build_key(project), _BuildStamp)
-    if stamp is None or not stamp.output.matches(project.output_dir):
+    if stamp is None:
         return None
     try:
         inputs = Inputs.scan(project)
     except OSError:  # an unreadable file: the build says which
         return None
-    if stamp.inputs != _build_digest(project, inputs, options, strict):
+    # The inputs first: after an edit they differ, and checking them costs half as many stat calls.
+    if stamp.inputs != _build_digest(project, inputs, options, strict) or not stamp.output.matches(project.output_dir):
         return None
     return dataclasses.replace(stamp.report, seconds=time.perf_counter() - started)
 

@@ -58,7 +58,8 @@ def site_jobs(
     names = names or TemplateNames(env)
     search_index = index_parts(browsing.placed)
     all_pages = list(site_pages(newsletter, browsing, tuple(search_index)))
-    jobs = [Job(_page_file, (page, _as_seen(page, newsletter, names))) for page in all_pages]
+    settings_only = Newsletter(newsletter.config, ())  # one value for all such pages: fingerprinted once
+    jobs = [Job(_page_file, (page, _as_seen(page, newsletter, settings_only, names))) for page in all_pages]
     jobs += [Job(_asset, (asset,)) for asset in ASSETS]
     listed = tuple(page.url_path for page in all_pages if page.in_sitemap)
     jobs.append(Job(render_sitemap, (newsletter.config, listed)))
@@ -66,8 +67,8 @@ def site_jobs(
     return jobs
 
 
-def _as_seen(page: Page, newsletter: Newsletter, names: TemplateNames) -> Newsletter:
-    """The newsletter as ``page`` can see it: only the settings if it reads nothing archive-wide.
+def _as_seen(page: Page, newsletter: Newsletter, settings_only: Newsletter, names: TemplateNames) -> Newsletter:
+    """The newsletter as ``page`` can see it: ``settings_only`` if it reads nothing archive-wide.
 
     A page that depends on the whole archive is rendered again after every
     edit, so this is what keeps an edit from re-rendering every page.
@@ -75,7 +76,7 @@ def _as_seen(page: Page, newsletter: Newsletter, names: TemplateNames) -> Newsle
     used = names.used_by(page.template)
     if used is None or used & ARCHIVE_WIDE:
         return newsletter
-    return Newsletter(newsletter.config, ())
+    return settings_only
 
 
 def _page_file(page: Page, newsletter: Newsletter, env: jinja2.Environment) -> Files:
