@@ -64,10 +64,11 @@ def render_changed(
     kept: dict[str, FileState] = {}
     made: dict[str, tuple[str, ...]] = {}
     pending: list[tuple[str, Job]] = []
+    root = os.path.join(output, "")  # site paths are joined to it as strings: one per output file
     for job in jobs:
         key = digest(salt, job.name, fingerprints.of(job.inputs))
         paths = previous.jobs.get(key)
-        if paths is not None and _intact(paths, previous, output):
+        if paths is not None and _intact(paths, previous, root):
             kept.update((path, previous.files[path]) for path in paths)
             made[key] = paths
         else:
@@ -86,6 +87,6 @@ def render_changed(
     return OutputFiles(output, spool, new, kept), made
 
 
-def _intact(paths: tuple[str, ...], previous: Manifest, output: Path) -> bool:
+def _intact(paths: tuple[str, ...], previous: Manifest, root: str) -> bool:
     files = previous.files
-    return all(path in files and files[path].matches(os.path.join(output, path)) for path in paths)
+    return all(path in files and files[path].matches(root + path) for path in paths)

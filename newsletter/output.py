@@ -282,9 +282,10 @@ def _listing(folder: Path) -> set[str]:
 def _entries(folder: Path) -> dict[str, bool]:
     """Every file and folder under ``folder`` (relative path -> is a folder), the marker aside."""
     found: dict[str, bool] = {}
-    for parent, folders, names in os.walk(folder):
-        relative = os.path.relpath(parent, folder)
-        prefix = "" if relative == "." else relative + "/"
+    root = os.fspath(folder)
+    for parent, folders, names in os.walk(root):
+        # os.walk joins onto ``root``, so slicing gives the relative path (relpath asks the system for the cwd).
+        prefix = "" if parent == root else parent[len(root) + 1:] + "/"
         found.update((prefix + name, True) for name in folders)
         found.update((prefix + name, False) for name in names)
     found.pop(MARKER, None)
