@@ -18,6 +18,8 @@ Every option, in one place (unknown keys are errors with a suggestion):
                    (see ``registry.py``); may instead live in ``registry.yaml``.
 ``feed_limit``     how many of the newest items each feed carries (the archive feeds and
                    every section, authority and tag feed); default 50.
+``page_size``      how many developments each page of a section, authority or tag list
+                   shows; default 50.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from newsletter.urls import LINK_SCHEMES, WEB_SCHEMES, url_problem
 
 CONFIG_FIELDS = (
     "title", "base_url", "description", "language", "timezone",
-    "email", "sections", "authorities", "registry", "feed_limit",
+    "email", "sections", "authorities", "registry", "feed_limit", "page_size",
 )
 EMAIL_FIELDS = ("from", "reply_to", "unsubscribe_url")
 MERGE_TAG = re.compile(
@@ -66,9 +68,7 @@ def read_config(
         base_url = fields.url("base_url", required=True, schemes=WEB_SCHEMES)
     language = fields.text("language") or "en"
     timezone = _timezone(fields)
-    feed_limit = fields.integer("feed_limit")
-    if feed_limit is not None and feed_limit < 1:
-        fields.error("feed_limit", "'feed_limit' must be at least 1")
+    feed_limit, page_size = _at_least_one(fields, "feed_limit"), _at_least_one(fields, "page_size")
     config = Config(
         title=title or "",
         base_url=_with_slash(base_url or ""),
@@ -79,8 +79,17 @@ def read_config(
         sections=_sections(fields),
         registry=registry,
         feed_limit=feed_limit or 50,
+        page_size=page_size or 50,
     )
     return (None if any(p.severity == "error" for p in problems) else config), problems
+
+
+def _at_least_one(fields: Fields, key: str) -> int | None:
+    """A positive whole number, if given."""
+    number = fields.integer(key)
+    if number is not None and number < 1:
+        fields.error(key, f"'{key}' must be at least 1")
+    return number
 
 
 def _with_slash(url: str) -> str:

@@ -93,6 +93,7 @@ class Config:
     sections: tuple[SectionConfig, ...] = DEFAULT_SECTIONS
     registry: Registry = field(default_factory=lambda: Registry())
     feed_limit: int = 50
+    page_size: int = 50
 
 
 @dataclass(frozen=True)

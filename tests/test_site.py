@@ -17,7 +17,6 @@ import pytest
 
 from newsletter.model import Authority
 from newsletter.plaintext import excerpt, plain_text
-from newsletter.render import taxonomy
 from newsletter.render.fragments import shift_headings
 from tests.conftest import MakeSite, run
 
@@ -262,11 +261,8 @@ def test_browsing_pages_list_exactly_the_matching_developments_newest_first(
     assert listed_developments(archive, page + "index.html") == permalinks
 
 
-def test_long_lists_are_split_into_linked_pages_newest_first(
-    archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(taxonomy, "PAGE_SIZE", 2)
-    root = write_project(tmp_path, ARCHIVE_FILES)
+def test_long_lists_are_split_into_linked_pages_newest_first(archive: Path, tmp_path: Path) -> None:
+    root = write_project(tmp_path, {**ARCHIVE_FILES, "newsletter.yaml": ARCHIVE_CONFIG + "page_size: 2\n"})
     assert run("build", cwd=root).exit_code == 0
     output = root / "output"
     folder = "tags/personal-information/"

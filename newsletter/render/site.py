@@ -115,7 +115,7 @@ def site_pages(newsletter: Newsletter, browsing: Browsing, search_index: tuple[s
         for listing in browsing.listings_of(taxonomy.kind):
             term = listing.term
             is_authority = term.kind == AUTHORITIES
-            for pagination, placed_on_page in pages(listing):
+            for pagination, placed_on_page in pages(listing, newsletter.config.page_size):
                 yield Page(f"{pagination.path}index.html", "term.html", {
                     "term": term,
                     "placed": placed_on_page,

@@ -20,9 +20,6 @@ from dataclasses import dataclass
 
 from newsletter.model import Entry, Instrument, Newsletter, SectionConfig
 
-PAGE_SIZE = 50
-"""Developments per page of a section, authority or tag."""
-
 
 @dataclass(frozen=True)
 class IssueHeading:
@@ -199,12 +196,12 @@ def newest_first(placed: Iterable[Placed]) -> tuple[Placed, ...]:
     return tuple(p for _, p in ordered)
 
 
-def pages(listing: Listing) -> Iterable[tuple[Pagination, tuple[Placed, ...]]]:
-    """The pages of a term's list, each with its developments; a term with none has one empty page."""
-    count = max(1, math.ceil(len(listing.placed) / PAGE_SIZE))
+def pages(listing: Listing, size: int) -> Iterable[tuple[Pagination, tuple[Placed, ...]]]:
+    """The pages of ``size`` developments of a term's list; a term with none has one empty page."""
+    count = max(1, math.ceil(len(listing.placed) / size))
     for number in range(1, count + 1):
-        start = (number - 1) * PAGE_SIZE
-        yield Pagination(listing.term.path, number, count), listing.placed[start:start + PAGE_SIZE]
+        start = (number - 1) * size
+        yield Pagination(listing.term.path, number, count), listing.placed[start:start + size]
 
 
 def _sections(sections: tuple[SectionConfig, ...], placed: tuple[Placed, ...]) -> list[Listing]:
