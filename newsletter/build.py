@@ -30,7 +30,7 @@ from newsletter.output import Snapshot, Spool, write_output
 from newsletter.project import Project, templates_fingerprint
 from newsletter.reading import Seeds, read_issues
 from newsletter.render import output_jobs, output_problems
-from newsletter.render.jobs import Files, TemplateNames
+from newsletter.render.jobs import Files, TemplateNames, run_jobs
 from newsletter.render.templates import make_environment
 from newsletter.stamps import BuildReport, CheckReport, Inputs, record_build, record_check
 from newsletter.theme import template_problem, template_syntax_problems
@@ -112,10 +112,8 @@ def render(project: Project, options: Options, strict: bool = False) -> Rendered
     """Validate and render everything in memory, writing no output; raise ContentError on errors."""
     newsletter, problems, _ = _validated(project, Inputs.scan(project), options, strict)
     env = _environment(project)
-    files: Files = {}
     with _located_template_errors(project):
-        for job in output_jobs(newsletter, env, TemplateNames(env, project.cache)):
-            files.update(job.run(env))
+        files = run_jobs(output_jobs(newsletter, env, TemplateNames(env, project.cache)), env)
     return Rendered(newsletter, files, _checked_output(newsletter, files, problems, strict))
 
 

@@ -28,7 +28,7 @@ from feedgen.feed import FeedGenerator
 
 from newsletter import __version__
 from newsletter.model import Config, Issue, Newsletter
-from newsletter.render.jobs import Job
+from newsletter.render.jobs import Job, run_jobs
 from newsletter.render.taxonomy import Browsing, IssueHeading, Placed, Term
 
 Files = dict[str, bytes]
@@ -74,10 +74,7 @@ Writer = Callable[[Feed, str, Config], bytes]
 
 def render_feeds(newsletter: Newsletter, env: jinja2.Environment) -> Files:
     """Render the archive feed in every format and a feed per section, authority and tag."""
-    files: Files = {}
-    for job in feed_jobs(newsletter, Browsing.of(newsletter)):
-        files.update(job.run(env))
-    return files
+    return run_jobs(feed_jobs(newsletter, Browsing.of(newsletter)), env)
 
 
 def feed_jobs(newsletter: Newsletter, browsing: Browsing) -> list[Job]:

@@ -11,7 +11,7 @@ its templates mention ``issues``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +38,14 @@ class Job:
     def run(self, env: jinja2.Environment) -> Files:
         """Render this job's files."""
         return self.render(*self.inputs, env)
+
+
+def run_jobs(jobs: Iterable[Job], env: jinja2.Environment) -> Files:
+    """Every file of ``jobs``, rendered in this process (no cache, no fingerprints)."""
+    files: Files = {}
+    for job in jobs:
+        files.update(job.run(env))
+    return files
 
 
 @dataclass(frozen=True)

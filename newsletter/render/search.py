@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 
-from newsletter.plaintext import words
+from newsletter.plaintext import search_words
 from newsletter.render.taxonomy import Placed, newest_first
 
 Files = dict[str, bytes]
@@ -46,14 +46,14 @@ def render_index_part(path: str, placed: tuple[Placed, ...]) -> Files:
 
 def _words(p: Placed) -> str:
     entry = p.entry
-    filed = words(" ".join([
+    filed = search_words([
         entry.date.display,
         p.section.title,
         *(f"{a.short} {a.name}" for a in entry.authorities),
         *entry.tags,
-    ]))
+    ])
     # Joined, not merged: deduplicating against the entry's own words costs more than the bytes it saves.
-    return f"{entry.search_words} {' '.join(dict.fromkeys(filed))}"
+    return f"{entry.search_words} {filed}"
 
 
 def _meta_line(p: Placed) -> str:

@@ -15,7 +15,7 @@ import jinja2
 
 from newsletter.model import Entry, EntryRef, Newsletter
 from newsletter.render.fragments import shift_headings
-from newsletter.render.jobs import Files, Job, TemplateNames
+from newsletter.render.jobs import Files, Job, TemplateNames, run_jobs
 from newsletter.render.search import index_parts, render_index_part
 from newsletter.render.sitemap import render_sitemap
 from newsletter.render.taxonomy import AUTHORITIES, Browsing, Placed, pages
@@ -41,10 +41,7 @@ class Page:
 
 def render_site(newsletter: Newsletter, env: jinja2.Environment) -> Files:
     """Render every page of the web edition, its assets, sitemap and search index."""
-    files: Files = {}
-    for job in site_jobs(newsletter, Browsing.of(newsletter), env):
-        files.update(job.run(env))
-    return files
+    return run_jobs(site_jobs(newsletter, Browsing.of(newsletter), env), env)
 
 
 ARCHIVE_WIDE = frozenset({"issues", "newsletter"})

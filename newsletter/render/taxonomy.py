@@ -17,6 +17,7 @@ import datetime as dt
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from newsletter.model import Entry, Instrument, Newsletter, SectionConfig
 
@@ -145,7 +146,6 @@ class Browsing:
     placed: tuple[Placed, ...]
     """Every entry in reading order, newest issue first."""
     listings: tuple[Listing, ...]
-    taxonomies: tuple[Taxonomy, ...]
     timelines: tuple[Timeline, ...]
 
     @classmethod
@@ -158,16 +158,19 @@ class Browsing:
             *_group(AUTHORITIES, newest, lambda entry: [(a.slug, a.label) for a in entry.authorities]),
             *_group(TAGS, newest, lambda entry: [(tag, tag) for tag in entry.tags]),
         )
-        taxonomies = tuple(
-            Taxonomy(kind, tuple(listing.term for listing in listings if listing.term.kind == kind))
-            for kind in KINDS
-        )
         oldest = newest[::-1]
         timelines = tuple(
             Timeline(instrument, tuple(p for p in oldest if instrument in p.entry.instruments))
             for instrument in sorted(newsletter.config.registry.instruments, key=lambda i: i.name.casefold())
         )
-        return cls(placed, listings, taxonomies, timelines)
+        return cls(placed, listings, timelines)
+
+    @cached_property
+    def taxonomies(self) -> tuple[Taxonomy, ...]:
+        """Each kind with its terms and their counts (one value, so that it is fingerprinted once)."""
+        return tuple(
+            Taxonomy(kind, tuple(listing.term for listing in self.listings_of(kind))) for kind in KINDS
+        )
 
     def listings_of(self, kind: Kind) -> tuple[Listing, ...]:
         """The listings of every term of ``kind``."""
