@@ -10,6 +10,7 @@ the calling process, where starting workers would cost more than it saves.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import threading
@@ -45,16 +46,31 @@ def run_all(task: Callable[[int], T], count: int, estimated_ms: float) -> list[T
         return [task(index) for index in range(count)]
     global _task
     _task = task
+    chunks = workers * 8  # several per worker even out tasks of uneven cost
+    order = _interleaved(count, chunks)
+    # Workers share this process's memory until they write to it; their cycle collector would
+    # write to every object it walks, copying nearly all of it. Frozen objects are not walked.
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            # Several chunks per worker even out tasks of uneven cost.
-            results = pool.map(_run_task, range(count), chunksize=max(1, count // (workers * 8)))
+            mapped = pool.map(_run_task, order, chunksize=-(-count // chunks))
     finally:
+        gc.unfreeze()
         _task = None
-    return [
-        task(index) if isinstance(result, _Failed) else result
-        for index, result in enumerate(results)
-    ]
+    results: list[Any] = [None] * count
+    for index, result in zip(order, mapped, strict=True):
+        results[index] = task(index) if isinstance(result, _Failed) else result
+    return results
+
+
+def _interleaved(count: int, chunks: int) -> list[int]:
+    """``range(count)`` reordered so that each of ``chunks`` consecutive slices samples the whole range.
+
+    Tasks of one kind, and so of like cost, tend to sit together (all the
+    email editions, then all the pages), and a worker handed a slice of
+    expensive ones would finish long after the others.
+    """
+    return [index for start in range(chunks) for index in range(start, count, chunks)]
 
 
 def _can_fork() -> bool:
