@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsletter.render.text import LinkRefs, display_width, html_to_text, wrap
+from newsletter.render.text import LinkRefs, _wrap_ascii, _wrap_pieces, display_width, html_to_text, wrap
 from tests.conftest import MakeSite
 from tests.email_project import CONFIG, build_email_site
 
@@ -165,3 +165,16 @@ def test_wrapped_lines_fit_keep_every_character_and_respect_chinese_punctuation(
         assert line.strip()[0] not in NO_LINE_START, line
     for line in lines[:-1]:
         assert not line.endswith("（"), line
+
+
+@given(
+    st.text(alphabet="ab xyz.\n\t-", max_size=300),
+    st.integers(min_value=1, max_value=80),
+    st.sampled_from(["", "1. ", "   "]),
+    st.sampled_from(["", "   ", "     "]),
+)
+def test_the_ascii_shortcut_wraps_exactly_like_the_general_rule(
+    text: str, width: int, first: str, rest: str
+) -> None:
+    words = text.strip().split()
+    assert _wrap_ascii(words, width, first, rest) == _wrap_pieces(words, width, first, rest)
