@@ -201,9 +201,9 @@ def write_output(
     if _already_there(files, reusable, output):
         return reusable
     output.parent.mkdir(parents=True, exist_ok=True)
-    staging = _staging_folder(output)
+    staging, spooled = _staging_folder(output, files, reusable)
     try:
-        states = _stage(files, reusable, output, staging)
+        states = _stage(files, reusable, output, staging, spooled)
         _mark(staging, output)
         _swap_into_place(staging, output)
     except BaseException:
@@ -229,14 +229,26 @@ def _discard(spare: Path) -> None:
         shutil.rmtree(spare, ignore_errors=True)
 
 
-def _staging_folder(output: Path) -> Path:
-    """The previous output if it is ours to reuse, else a new empty folder."""
+def _staging_folder(
+    output: Path, files: Mapping[str, bytes], reusable: Mapping[str, FileState]
+) -> tuple[Path, set[str]]:
+    """The folder to fill, and which of ``files`` it already holds in place.
+
+    That is the previous output if it is ours to reuse. Otherwise it is the
+    spool of newly rendered files, so that they need not be moved one by
+    one into a copy of its tree of folders (on a cold build that is every
+    file), unless some of them are to be linked from the output instead.
+    Failing both, it is a new empty folder.
+    """
     spare = previous_output(output)
     if spare.is_dir() and not spare.is_symlink() and (spare / MARKER).is_file():
-        return spare
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
-    staging.chmod(0o755)
-    return staging
+        return spare, set()
+    if isinstance(files, OutputFiles) and files.spool is not None and reusable.keys().isdisjoint(files.new):
+        staging, spooled = Path(files.spool.folder), set(files.new)
+    else:
+        staging, spooled = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent)), set()
+    staging.chmod(0o755)  # made private by mkdtemp; the site is for everyone to read
+    return staging, spooled
 
 
 def _reusable(
@@ -303,10 +315,20 @@ def _expected_listing(files: Iterable[str]) -> set[str]:
 
 
 def _stage(
-    files: Mapping[str, bytes], reusable: Mapping[str, FileState], output: Path, staging: Path
+    files: Mapping[str, bytes],
+    reusable: Mapping[str, FileState],
+    output: Path,
+    staging: Path,
+    spooled: set[str],
 ) -> dict[str, FileState]:
-    """Make ``staging`` hold exactly ``files``, linking the reusable ones from ``output``."""
-    kept_folders = _remove_unwanted(staging, set(files), _expected_listing(files) - set(files))
+    """Make ``staging`` hold exactly ``files``, linking the reusable ones from ``output``.
+
+    ``spooled`` are the files ``staging`` already holds, and all it holds.
+    """
+    if spooled:
+        kept_folders = _expected_listing(spooled) - spooled
+    else:
+        kept_folders = _remove_unwanted(staging, set(files), _expected_listing(files) - set(files))
     states = {}
     made = {os.path.join(staging, folder) for folder in kept_folders}  # a folder per page: skip mkdir
     for relative in sorted(files):
@@ -318,6 +340,9 @@ def _stage(
         state = reusable.get(relative)
         if state is not None and _is_same_file(destination, state):
             states[relative] = state
+            continue
+        if relative in spooled:
+            states[relative] = FileState.of(destination)
             continue
         # A staged file may be a link to a file of the live output: replace it, never write into it.
         _unlink(destination)

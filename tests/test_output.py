@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Iterator, Mapping
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from newsletter.output import MARKER, Snapshot, previous_output, write_output
+from newsletter.output import MARKER, OutputFiles, Snapshot, Spool, previous_output, write_output
 
 
 def contents(folder: Path) -> dict[str, bytes]:
@@ -29,6 +30,38 @@ def test_unchanged_files_keep_their_inode_and_changed_ones_are_rewritten(tmp_pat
     assert contents(output) == {
         "a.html": b"A", "issues/b.html": b"B, revised", MARKER: (output / MARKER).read_bytes()
     }
+
+
+@contextlib.contextmanager
+def spooled(output: Path, files: dict[str, bytes]) -> Iterator[OutputFiles]:
+    """``files`` as a build renders them: put in a spool beside ``output``."""
+    with Spool(output) as spool:
+        yield OutputFiles(output, spool, spool.put(files), {})
+
+
+def test_a_first_build_makes_its_spool_the_output(tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    files = {"index.html": b"home", "entries/a/index.html": b"A", "entries/b/index.html": b"B"}
+    with spooled(output, files) as rendered:
+        states = write_output(rendered, output)
+    assert contents(output) == {**files, MARKER: (output / MARKER).read_bytes()}
+    assert all(
+        (output / path).stat().st_mode & 0o777 == 0o755 for path in ("", "entries", "entries/a")
+    )
+    assert states == {path: states[path] for path in files}
+    assert [path.name for path in tmp_path.iterdir()] == ["output"]
+
+
+def test_files_rendered_again_keep_the_inode_of_their_unchanged_output(tmp_path: Path) -> None:
+    # As when the build cache was deleted: everything is rendered again, into a spool.
+    output = tmp_path / "output"
+    states = write_output({"a/index.html": b"A", "b/index.html": b"B"}, output)
+    before = (output / "a/index.html").stat()
+    with spooled(output, {"a/index.html": b"A", "b/index.html": b"B, revised"}) as rendered:
+        write_output(rendered, output, previous=states)
+    after = (output / "a/index.html").stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert (output / "b/index.html").read_bytes() == b"B, revised"
 
 
 def test_a_file_changed_since_it_was_recorded_is_rewritten(tmp_path: Path) -> None:
