@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from newsletter.cache import CACHE_DIR
 from tests.conftest import REPO, MakeSite, run
 
 WORKFLOW = REPO / "docs/github-pages-workflow.yml"
@@ -39,6 +40,8 @@ def test_ci_workflow_builds_the_folder_it_publishes(tmp_path: Path) -> None:
     commands = [shlex.split(step["run"]) for step in steps if "newsletter" in step.get("run", "")]
     assert commands and commands[-1][0] == "newsletter"
     assert workflow["jobs"]["deploy"]["needs"] == "build"
+    caches = [step["with"]["path"] for step in steps if step.get("uses", "").startswith("actions/cache")]
+    assert caches == [CACHE_DIR]
 
     assert run("init", "site", cwd=tmp_path).exit_code == 0
     result = run(*commands[-1][1:], cwd=tmp_path / "site")
