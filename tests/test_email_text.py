@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsletter.render.text import LinkRefs, _wrap_ascii, _wrap_pieces, display_width, html_to_text, wrap
+from newsletter.markup import render_markdown
+from newsletter.render.text import (
+    LinkRefs,
+    _wrap_ascii,
+    _wrap_pieces,
+    display_width,
+    html_to_text,
+    parse_fragment,
+    wrap,
+)
 from tests.conftest import MakeSite
 from tests.email_project import CONFIG, build_email_site
 
@@ -178,3 +188,60 @@ def test_the_ascii_shortcut_wraps_exactly_like_the_general_rule(
 ) -> None:
     words = text.strip().split()
     assert _wrap_ascii(words, width, first, rest) == _wrap_pieces(words, width, first, rest)
+
+
+class Events(HTMLParser):
+    """What a parser reports, adjacent pieces of text joined."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.events: list[tuple[object, ...]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.events.append(("start", tag, attrs))
+
+    def handle_endtag(self, tag: str) -> None:
+        self.events.append(("end", tag))
+
+    def handle_data(self, data: str) -> None:
+        if self.events and self.events[-1][0] == "text":
+            data = str(self.events.pop()[1]) + data
+        self.events.append(("text", data))
+
+
+def events_of_html_parser(fragment: str) -> list[tuple[object, ...]]:
+    parser = Events()
+    parser.feed(fragment)
+    parser.close()
+    return parser.events
+
+
+def events_of_parse_fragment(fragment: str) -> list[tuple[object, ...]]:
+    handler = Events()
+    parse_fragment(fragment, handler)
+    return handler.events
+
+
+@pytest.mark.parametrize("fragment", [
+    '<p>A <a href="https://x.example/?a=1&amp;b=&quot;2&quot;" rel="noopener">link</a> &amp; more&nbsp;text.</p>',
+    "<P CLASS='x'>Upper <BR/>case<br>breaks</P>",
+    '<ol start="3"><li>one</li><li>two <em>2</em></li></ol><hr>',
+    "<td align=left>bare</td><input disabled> a < b &lt; c &#x4e2d;&#25991;",
+])
+def test_fragments_are_read_as_html_parser_reads_them(fragment: str) -> None:
+    assert events_of_parse_fragment(fragment) == events_of_html_parser(fragment)
+
+
+markdown_pieces = st.sampled_from([
+    "word", "数据安全", "*em*", "**strong**", "`code <b>`", "[link](https://x.example/?a=1&b=2 \"T\")",
+    "<https://auto.example/>", "a & b", "&copy;", "1 < 2 > 0", '"quoted"', "it's", "<b>raw</b>",
+    "<span title='x > y'>span</span>", "\n\n", "\n\n- item\n- item", "\n\n1. one\n2. two",
+    "\n\n> quoted", "  \nbreak", "\n\n---\n\n", "\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n",
+    "<script>x()</script>", "![image](https://x.example/i.png)",
+])
+
+
+@given(st.lists(markdown_pieces, max_size=25).map(" ".join))
+def test_sanitized_markdown_is_read_as_html_parser_reads_it(markdown: str) -> None:
+    fragment = render_markdown(markdown, "https://news.example.org/issues/2022-05/")
+    assert events_of_parse_fragment(fragment) == events_of_html_parser(fragment)
