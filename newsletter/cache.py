@@ -23,6 +23,7 @@ import hashlib
 import importlib.util
 import os
 import pickle
+import re
 import sys
 import tempfile
 from collections.abc import Collection, Iterable
@@ -35,8 +36,11 @@ from newsletter import __version__
 CACHE_DIR = ".newsletter-cache"
 _MAGIC = b"newsletter-cache 1\n"
 _CHECKSUM_BYTES = 32
-_LIBRARIES = ("markdown", "nh3", "jinja2", "yaml", "css_inline", "feedgen", "lxml", "markupsafe")
-"""Libraries whose code can change the bytes of the output."""
+_LIBRARIES = {
+    "markdown": "markdown", "nh3": "nh3", "jinja2": "jinja2", "yaml": "pyyaml", "css_inline": "css_inline",
+    "feedgen": "feedgen", "lxml": "lxml", "markupsafe": "markupsafe",
+}
+"""Libraries whose code can change the bytes of the output: module -> distribution, normalized."""
 
 T = TypeVar("T")
 
@@ -72,22 +76,38 @@ def tool_fingerprint() -> str:
         if path.is_file() and path.suffix != ".pyc" and "__pycache__" not in path.parts
     )
     parts: list[str | bytes] = [__version__, sys.version]
-    parts += [_installed(name) for name in _LIBRARIES]
+    parts += [_installed(module, distribution) for module, distribution in _LIBRARIES.items()]
     for path in files:
         parts += [path.relative_to(package).as_posix(), path.read_bytes()]
     return digest(*parts)
 
 
-def _installed(module: str) -> str:
-    """Where a library is installed and when its entry file was written, without importing it.
+def _installed(module: str, distribution: str) -> str:
+    """Where a library is installed and which version it is, without importing it.
 
-    Installing another version rewrites the file, so this changes with the version.
+    The version is read from the name of the distribution's metadata folder
+    (``PyYAML-6.0.1.dist-info``). Not from any file's time: pip stamps files
+    with the time of installation, so a CI runner that installs afresh would
+    never find what it cached. Without such a folder, the entry file's size
+    and time stand for the version.
     """
     spec = importlib.util.find_spec(module)
     if spec is None or spec.origin is None:
         return f"{module} absent"
-    found = os.stat(spec.origin)
-    return f"{module} {spec.origin} {found.st_size} {found.st_mtime_ns}"
+    entry = Path(spec.origin)
+    site = entry.parent.parent if spec.submodule_search_locations else entry.parent
+    with contextlib.suppress(OSError):
+        for name in sorted(os.listdir(site)):
+            stem, dot, kind = name.rpartition(".")
+            if kind in ("dist-info", "egg-info") and dot and _normalized(stem.split("-")[0]) == distribution:
+                return f"{module} {site} {name}"
+    found = os.stat(entry)
+    return f"{module} {entry} {found.st_size} {found.st_mtime_ns}"
+
+
+def _normalized(name: str) -> str:
+    """A distribution name however a metadata folder spells it: ``PyYAML`` -> ``pyyaml``."""
+    return re.sub(r"[-_.]+", "_", name).lower()
 
 
 class Cache:

@@ -48,14 +48,12 @@ def run_all(task: Callable[[int], T], count: int, estimated_ms: float) -> list[T
     _task = task
     chunks = workers * 8  # several per worker even out tasks of uneven cost
     order = _interleaved(count, chunks)
-    # Workers share this process's memory until they write to it; their cycle collector would
-    # write to every object it walks, copying nearly all of it. Frozen objects are not walked.
-    gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        # Workers share this process's memory until they write to it; their cycle collector would
+        # write to every object it walks, copying nearly all of it. Frozen objects are not walked.
+        with multiprocessing.get_context("fork").Pool(workers, initializer=gc.freeze) as pool:
             mapped = pool.map(_run_task, order, chunksize=-(-count // chunks))
     finally:
-        gc.unfreeze()
         _task = None
     results: list[Any] = [None] * count
     for index, result in zip(order, mapped, strict=True):

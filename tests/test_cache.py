@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
 
-from newsletter.cache import Cache, Fingerprints, digest, encode
+from newsletter.cache import Cache, Fingerprints, _installed, digest, encode
 from newsletter.model import Config, Issue
 
 
@@ -96,3 +97,20 @@ def test_a_seeded_value_is_not_walked() -> None:
     seeded = Fingerprints([(issue, "from the folder's key")])
     assert seeded.of(issue) == "from the folder's key"
     assert seeded.of((issue,)) != Fingerprints().of((issue,))
+
+
+def test_a_library_is_known_by_its_version_not_by_when_it_was_installed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # pip stamps installed files with the time of installation: a CI runner installs afresh each run.
+    (tmp_path / "fake_lib").mkdir()
+    entry = tmp_path / "fake_lib" / "__init__.py"
+    entry.write_text("")
+    (tmp_path / "Fake_Lib-1.2.dist-info").mkdir()
+    monkeypatch.syspath_prepend(str(tmp_path))
+    installed = _installed("fake_lib", "fake_lib")
+    os.utime(entry, ns=(0, 0))
+    assert _installed("fake_lib", "fake_lib") == installed
+    (tmp_path / "Fake_Lib-1.2.dist-info").rename(tmp_path / "fake_lib-1.3.dist-info")
+    assert _installed("fake_lib", "fake_lib") != installed
+    assert _installed("no_such_library_here", "no_such_library_here") == "no_such_library_here absent"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import email
 from email import policy
 from email.message import EmailMessage
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from newsletter.render.email import _base64_length
 from tests.conftest import MakeSite, run
 from tests.email_project import CONFIG, ISSUE, build_email_site
 
@@ -201,3 +203,8 @@ def test_sender_addresses_must_be_one_valid_address(make_site: MakeSite, field: 
         f"newsletter.yaml:5:{len(field) + 5}: error: '{field}' 'China Cyber Team' is not one email "
         "address like 'Team <team@example.org>'"
     ) in result.output
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 3, 56, 57, 58, 114, 1000, 4096])
+def test_the_length_of_base64_is_known_without_encoding(size: int) -> None:
+    assert _base64_length(size) == len(base64.encodebytes(b"x" * size))

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from newsletter.markup import render_markdown
 from newsletter.render.text import (
+    _BREAKABLE_SPACE,
     LinkRefs,
-    _wrap_ascii,
     _wrap_pieces,
     display_width,
     html_to_text,
@@ -180,14 +180,14 @@ def test_wrapped_lines_fit_keep_every_character_and_respect_chinese_punctuation(
 @given(
     st.text(alphabet="ab xyz.\n\t-", max_size=300),
     st.integers(min_value=1, max_value=80),
-    st.sampled_from(["", "1. ", "   "]),
+    st.sampled_from(["", "1. ", "   ", "• "]),
     st.sampled_from(["", "   ", "     "]),
 )
 def test_the_ascii_shortcut_wraps_exactly_like_the_general_rule(
     text: str, width: int, first: str, rest: str
 ) -> None:
-    words = text.strip().split()
-    assert _wrap_ascii(words, width, first, rest) == _wrap_pieces(words, width, first, rest)
+    words = _BREAKABLE_SPACE.split(text.strip())
+    assert wrap(text, width, first, rest) == _wrap_pieces(words, width, first, rest)
 
 
 class Events(HTMLParser):
@@ -227,6 +227,7 @@ def events_of_parse_fragment(fragment: str) -> list[tuple[object, ...]]:
     "<P CLASS='x'>Upper <BR/>case<br>breaks</P>",
     '<ol start="3"><li>one</li><li>two <em>2</em></li></ol><hr>',
     "<td align=left>bare</td><input disabled> a < b &lt; c &#x4e2d;&#25991;",
+    "<!DOCTYPE html><p>A <!-- a comment, <b>not</b> read --> b <a href=/x?a=b&amp;c=d>link</a></p>",
 ])
 def test_fragments_are_read_as_html_parser_reads_them(fragment: str) -> None:
     assert events_of_parse_fragment(fragment) == events_of_html_parser(fragment)

@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping
 from email import policy
 from email.headerregistry import Address, BaseHeader, HeaderRegistry, UnstructuredHeader
-from email.message import EmailMessage, MIMEPart
+from email.message import EmailMessage, Message, MIMEPart
 from email.policy import Policy
 from email.utils import format_datetime
 from html.parser import HTMLParser
@@ -153,10 +153,15 @@ def email_message(issue: Issue, config: Config, html: str, text: str) -> bytes:
     message["Content-Type"] = "multipart/alternative"
     # A fixed boundary keeps rebuilds byte-identical; a hash of both parts cannot occur in them.
     boundary = "=_" + hashlib.sha256((text + html).encode()).hexdigest()[:32]
-    parts = {f"{boundary}-{subtype}": _encoded(body) for subtype, body in (("plain", text), ("html", html))}
-    message.set_payload([_text_part(placeholder, encoding) for placeholder, (encoding, _) in parts.items()])
+    payloads: dict[str, bytes] = {}
+    parts: list[Message[str, str] | str] = []
+    for subtype, body in (("plain", text), ("html", html)):
+        placeholder = f"{boundary}-{subtype}"
+        encoding, payloads[placeholder] = _encoded(body)
+        parts.append(_text_part(subtype, encoding, placeholder))
+    message.set_payload(parts)
     message.set_boundary(boundary)
-    return _with_payloads(message.as_bytes(), {placeholder: payload for placeholder, (_, payload) in parts.items()})
+    return _with_payloads(message.as_bytes(), payloads)
 
 
 def _encoded(body: str) -> tuple[str, bytes]:
@@ -180,9 +185,8 @@ def _base64_length(size: int) -> int:
     return characters + -(-characters // 76)
 
 
-def _text_part(placeholder: str, encoding: str) -> MIMEPart:
-    """A UTF-8 ``text/...`` part whose payload is ``placeholder`` for now (see ``_with_payloads``)."""
-    subtype = placeholder.rsplit("-", 1)[1]
+def _text_part(subtype: str, encoding: str, placeholder: str) -> MIMEPart:
+    """A UTF-8 ``text/<subtype>`` part whose payload is ``placeholder`` for now (see ``_with_payloads``)."""
     part = MIMEPart(policy=MESSAGE_POLICY)
     part["Content-Type"] = f'text/{subtype}; charset="utf-8"'
     part["Content-Transfer-Encoding"] = encoding

@@ -143,10 +143,15 @@ def site_pages(newsletter: Newsletter, browsing: Browsing, search_index: tuple[s
     neighbours = _neighbours(newsletter)
     for placed in browsing.placed:
         entry = placed.entry
+        previous, following = neighbours[entry.ref]
+        named = (*entry.lifecycle.supersedes, *entry.lifecycle.related)
         # Looked up here, not in the template, so the page depends on these entries alone.
         yield EntryPage(
-            placed, *neighbours[entry.ref], tuple(newsletter.superseded_by(entry)),
-            tuple((ref, newsletter.find(ref)) for ref in (*entry.lifecycle.supersedes, *entry.lifecycle.related)),
+            placed,
+            previous_entry=previous,
+            next_entry=following,
+            superseded_by=tuple(newsletter.superseded_by(entry)),
+            linked=tuple((ref, newsletter.find(ref)) for ref in named),
         )
     registry = {authority.slug: authority for authority in newsletter.config.registry.authorities}
     with_deadlines = {a.slug for deadline in newsletter.deadlines for a in deadline.entry.authorities}

@@ -29,14 +29,18 @@ _NO_LINE_START = set("，。、；：？！）」』】》〉〕］｝〗〙・�
 _NO_LINE_END = set("（「『【《〈〔［｛〖〘“‘([{")
 
 
-# A start or end tag, with its attributes, or a run of text (or a "<" that starts no tag).
+# A start or end tag, with its attributes; a comment or declaration, which says nothing to a
+# reader; or a run of text (or a "<" that starts no tag). Unquoted attribute values are read
+# as leniently as html.parser reads them.
 _TOKEN = re.compile(
     r"<(?P<end>/?)(?P<tag>[a-zA-Z][a-zA-Z0-9]*)"
-    r"(?P<attributes>(?:\s+[^\s\"'=<>/]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*)"
+    r"(?P<attributes>(?:\s+[^\s\"'=<>/]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'>][^\s>]*))?)*)"
     r"\s*(?P<closed>/?)>"
-    r"|(?P<text>[^<]+|<)"
+    r"|<!--.*?-->|<[!?][^>]*>"
+    r"|(?P<text>[^<]+|<)",
+    re.DOTALL,
 )
-_ATTRIBUTE = re.compile(r"([^\s\"'=<>/]+)(?:\s*(=)\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'=<>`]+)))?")
+_ATTRIBUTE = re.compile(r"([^\s\"'=<>/]+)(?:\s*(=)\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'>][^\s>]*)))?")
 
 
 class FragmentHandler(Protocol):
@@ -58,11 +62,13 @@ def parse_fragment(fragment: str, handler: FragmentHandler) -> None:
     A self-closing tag is reported as a start tag and an end tag.
     """
     for found in _TOKEN.finditer(fragment):
-        text = found["text"]
+        text, tag = found["text"], found["tag"]
         if text is not None:
             handler.handle_data(html.unescape(text) if "&" in text else text)
             continue
-        tag = found["tag"].lower()
+        if tag is None:  # a comment or declaration
+            continue
+        tag = tag.lower()
         if found["end"]:
             handler.handle_endtag(tag)
             continue
@@ -179,7 +185,11 @@ class _Converter:
 
 
 def html_to_text(fragment: str, refs: LinkRefs, width: int = WIDTH, indent: str = "") -> str:
-    """Convert an HTML fragment to paragraphs wrapped at ``width``, links as ``[n]``."""
+    """Convert an HTML fragment to paragraphs wrapped at ``width``, links as ``[n]``.
+
+    Meant for the sanitized fragments the model holds (``body_html`` and the
+    like); the contents of a ``<script>`` or ``<style>`` would be read as text.
+    """
     converter = _Converter(refs)
     parse_fragment(fragment, converter)
     blocks = [block for block in converter.blocks if block.text.strip()]
