@@ -245,13 +245,16 @@ def serve(
         site = dataclasses.replace(project, output_dir=Path(temp) / "site")
         preview = Preview(site, options, strict, debug)
         server = _listen(host, port, preview)
+        serving = threading.Thread(target=server.serve_forever, daemon=True)
         with _interruptible():
-            # Serving starts before the first build: early requests simply wait for it.
-            threading.Thread(target=server.serve_forever, daemon=True).start()
             try:
                 batches = _changes(project)
                 next(batches)  # the watcher is live from here on, so no edit can slip by
+                # Built before serving starts, while no other thread runs, so that the build may
+                # fork workers and use every core (a large archive's first preview renders every
+                # page). The address is shown only then; until then connections wait in line.
                 listener.built(preview.rebuild())
+                serving.start()
                 address, bound_port = server.server_address[:2]
                 listener.serving(f"http://{address!s}:{bound_port}/")
                 for paths in batches:
@@ -261,7 +264,8 @@ def serve(
                 pass  # Ctrl-C is how the editor stops the preview
             finally:
                 preview.stop()
-                server.shutdown()
+                if serving.is_alive():
+                    server.shutdown()  # waits for serve_forever, so only once it runs
                 server.server_close()
 
 

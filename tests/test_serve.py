@@ -27,12 +27,14 @@ from newsletter.assembly import Options
 from newsletter.build import Project, build
 from newsletter.serve import (
     CHANGES_PATH,
+    Outcome,
     Preview,
     PreviewHandler,
     PreviewServer,
     SourceFilter,
     is_loopback,
     lasting_changes,
+    serve,
 )
 from tests.conftest import MakeSite
 
@@ -209,6 +211,43 @@ def test_files_created_and_gone_in_one_batch_are_not_changes(tmp_path: Path) -> 
     changes = {(added, str(tmp_path / "tmp123")), (deleted, str(tmp_path / "tmp123")),
                (deleted, str(kept)), (added, str(kept)), (deleted, str(tmp_path / "gone.md"))}
     assert lasting_changes(changes) == {str(kept), str(tmp_path / "gone.md")}
+
+
+class Silent:
+    """A listener that keeps quiet."""
+
+    def serving(self, url: str) -> None:
+        """Not reached in these tests."""
+
+    def changed(self, paths: list[str]) -> None:
+        """Not reached in these tests."""
+
+    def built(self, outcome: Outcome) -> None:
+        """Not reached in these tests."""
+
+
+def test_the_first_build_runs_alone_so_it_may_use_every_core_and_ctrl_c_stops_it(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    threads_before = set(threading.enumerate())
+    started_while_building = []
+
+    def interrupted_build(preview: Preview) -> Outcome:
+        started_while_building.extend(set(threading.enumerate()) - threads_before)
+        raise KeyboardInterrupt  # the editor gave up waiting
+
+    def too_slow(signum: int, frame: object) -> None:
+        raise TimeoutError("serve did not stop")
+
+    monkeypatch.setattr(Preview, "rebuild", interrupted_build)
+    previous = signal.signal(signal.SIGALRM, too_slow)
+    signal.alarm(int(DEADLINE_SECONDS))
+    try:
+        serve(Project.at(make_site()), Options(), "127.0.0.1", 0, Silent())
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert started_while_building == []  # so the build may fork workers
 
 
 def test_loopback_addresses() -> None:
