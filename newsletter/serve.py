@@ -1,9 +1,12 @@
 """``newsletter serve``: build, serve the site on loopback, rebuild on every change.
 
 The preview is built by the normal :func:`~newsletter.build.build` into a
-temporary folder, not into ``output/``: a preview may include drafts, and
-the folder an editor publishes must only ever hold what ``newsletter build``
-wrote on purpose. The files on disk are byte for byte a normal build; only
+folder of the build cache, not into ``output/``: a preview may include
+drafts, and the folder an editor publishes must only ever hold what
+``newsletter build`` wrote on purpose. The folder is kept, so the next
+preview starts from it and renders only what changed (a second preview of
+the same project, running at the same time, builds into a temporary folder
+of its own). The files on disk are byte for byte a normal build; only
 the HTML *as served* gets two additions:
 
 * a small script that long-polls ``CHANGES_PATH`` and reloads the page when
@@ -19,9 +22,11 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import fcntl
 import functools
 import http.server
 import ipaddress
+import os
 import re
 import signal
 import socket
@@ -41,9 +46,11 @@ import watchfiles
 
 from newsletter.assembly import Options
 from newsletter.build import build
+from newsletter.cache import CACHE_DIR
 from newsletter.errors import ContentError, NewsletterError, Problem, errors_in
+from newsletter.output import MARKER
 from newsletter.project import Project
-from newsletter.stamps import BuildReport
+from newsletter.stamps import BuildReport, unchanged_build
 
 CHANGES_PATH = "/__newsletter__/changes"
 LONG_POLL_SECONDS = 25.0
@@ -112,19 +119,27 @@ class Preview:
         """The folder the preview is built into and served from."""
         return self.project.output_dir
 
-    def rebuild(self) -> Outcome:
-        """Build the site again; pages served afterwards show the new files or the new errors."""
+    def rebuild(self, unless_unchanged: bool = False) -> Outcome:
+        """Build the site again; pages served afterwards show the new files or the new errors.
+
+        With ``unless_unchanged``, first ask the last build's stamp whether
+        anything changed since (worth it when the preview starts, not after
+        the watcher saw a change).
+        """
         with self.files_lock:
-            outcome = self._build()
+            outcome = self._build(unless_unchanged)
             with self.changes:
                 self.errors = outcome.error_lines
                 self.version += 1
                 self.changes.notify_all()
         return outcome
 
-    def _build(self) -> Outcome:
+    def _build(self, unless_unchanged: bool) -> Outcome:
         try:
-            return Outcome(report=build(self.project, self.options, self.strict))
+            unchanged = unless_unchanged and unchanged_build(
+                self.project, dataclasses.asdict(self.options), self.strict
+            )
+            return Outcome(report=unchanged or build(self.project, self.options, self.strict))
         except ContentError as error:
             return Outcome(problems=tuple(error.problems))
         except NewsletterError as error:
@@ -241,9 +256,8 @@ def serve(
     strict: bool = False, debug: bool = False,
 ) -> None:
     """Build and serve the project at ``host:port``, rebuilding on changes, until Ctrl-C."""
-    with tempfile.TemporaryDirectory(prefix="newsletter-preview-") as temp:
-        site = dataclasses.replace(project, output_dir=Path(temp) / "site")
-        preview = Preview(site, options, strict, debug)
+    with preview_folder(project) as folder:
+        preview = Preview(dataclasses.replace(project, output_dir=folder / "site"), options, strict, debug)
         server = _listen(host, port, preview)
         serving = threading.Thread(target=server.serve_forever, daemon=True)
         with _interruptible():
@@ -253,7 +267,7 @@ def serve(
                 # Built before serving starts, while no other thread runs, so that the build may
                 # fork workers and use every core (a large archive's first preview renders every
                 # page). The address is shown only then; until then connections wait in line.
-                listener.built(preview.rebuild())
+                listener.built(preview.rebuild(unless_unchanged=True))
                 serving.start()
                 address, bound_port = server.server_address[:2]
                 listener.serving(f"http://{address!s}:{bound_port}/")
@@ -267,6 +281,38 @@ def serve(
                 if serving.is_alive():
                     server.shutdown()  # waits for serve_forever, so only once it runs
                 server.server_close()
+
+
+PREVIEW_FOLDER = "preview"
+"""The folder of the build cache that the preview is built in."""
+
+
+@contextlib.contextmanager
+def preview_folder(project: Project) -> Iterator[Path]:
+    """A folder to build the preview in (as ``site/``), kept for this project's next preview if it can be.
+
+    The kept folder is locked while a preview uses it. If another preview
+    holds it, or it cannot be used, a temporary folder is used instead.
+    """
+    with contextlib.ExitStack() as stack:
+        kept = _claim_kept_folder(project, stack)
+        yield kept or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="newsletter-preview-")))
+
+
+def _claim_kept_folder(project: Project, stack: contextlib.ExitStack) -> Path | None:
+    """The cache's preview folder, locked until ``stack`` closes; ``None`` if it is taken or unusable."""
+    folder = project.root / CACHE_DIR / PREVIEW_FOLDER
+    site = folder / "site"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        lock = os.open(folder / ".lock", os.O_WRONLY | os.O_CREAT, 0o644)
+        stack.callback(os.close, lock)  # closing it releases the lock, however the preview ends
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:  # another preview holds it, or the cache folder is read-only
+        return None
+    if site.exists() and not (site / MARKER).is_file():
+        return None  # not a site this tool left: never replaced
+    return folder
 
 
 class ListenError(NewsletterError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import html
 import json
@@ -25,6 +26,7 @@ import watchfiles
 
 from newsletter.assembly import Options
 from newsletter.build import Project, build
+from newsletter.cache import CACHE_DIR
 from newsletter.serve import (
     CHANGES_PATH,
     Outcome,
@@ -34,6 +36,7 @@ from newsletter.serve import (
     SourceFilter,
     is_loopback,
     lasting_changes,
+    preview_folder,
     serve,
 )
 from tests.conftest import MakeSite
@@ -232,7 +235,7 @@ def test_the_first_build_runs_alone_so_it_may_use_every_core_and_ctrl_c_stops_it
     threads_before = set(threading.enumerate())
     started_while_building = []
 
-    def interrupted_build(preview: Preview) -> Outcome:
+    def interrupted_build(preview: Preview, unless_unchanged: bool = False) -> Outcome:
         started_while_building.extend(set(threading.enumerate()) - threads_before)
         raise KeyboardInterrupt  # the editor gave up waiting
 
@@ -248,6 +251,42 @@ def test_the_first_build_runs_alone_so_it_may_use_every_core_and_ctrl_c_stops_it
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
     assert started_while_building == []  # so the build may fork workers
+
+
+def test_the_next_preview_starts_from_the_last_one(make_site: MakeSite) -> None:
+    project = Project.at(make_site())
+    with preview_folder(project) as folder:
+        first = Preview(dataclasses.replace(project, output_dir=folder / "site"), Options()).rebuild()
+        assert first.report is not None
+        page = folder / "site/issues/2022-05/index.html"
+        before = page.stat()
+    with preview_folder(project) as again:
+        assert again == folder
+        second = Preview(dataclasses.replace(project, output_dir=again / "site"), Options())
+        outcome = second.rebuild(unless_unchanged=True)
+        assert outcome.report is not None and outcome.report.files == first.report.files
+        after = page.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+
+
+def test_a_second_preview_at_the_same_time_builds_in_a_folder_of_its_own(make_site: MakeSite) -> None:
+    project = Project.at(make_site())
+    with preview_folder(project) as kept:
+        with preview_folder(project) as other:
+            assert other != kept and project.root not in other.parents
+            (other / "site").mkdir()
+        assert not other.exists()  # a temporary folder, removed
+        assert kept.is_dir()
+
+
+def test_a_kept_preview_folder_holding_something_else_is_left_alone(make_site: MakeSite) -> None:
+    project = Project.at(make_site())
+    stranger = project.root / CACHE_DIR / "preview/site/notes.txt"
+    stranger.parent.mkdir(parents=True)
+    stranger.write_text("not a site")
+    with preview_folder(project) as folder:
+        assert project.root not in folder.parents
+    assert stranger.read_text() == "not a site"
 
 
 def test_loopback_addresses() -> None:
@@ -346,7 +385,8 @@ def test_serve_reloads_shows_errors_and_stops_cleanly(make_site: MakeSite, tmp_p
     assert code == 0, server.output
     assert "Stopped." in server.output
     assert "Traceback" not in server.output
-    assert list(temp.iterdir()) == []  # the preview's temporary folder is removed
+    assert list(temp.iterdir()) == []  # no temporary folder: the preview is kept in the build cache
+    assert (root / CACHE_DIR / "preview/site/issues/2022-05/index.html").is_file()
 
 
 # In a real browser: the page reloads by itself.
