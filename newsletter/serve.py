@@ -1,13 +1,15 @@
 """``newsletter serve``: build, serve the site on loopback, rebuild on every change.
 
 The preview is built by the normal :func:`~newsletter.build.build` into a
-folder of the build cache, not into ``output/``: a preview may include
+folder of the user's cache, not into ``output/``: a preview may include
 drafts, and the folder an editor publishes must only ever hold what
 ``newsletter build`` wrote on purpose. The folder is kept, so the next
-preview starts from it and renders only what changed (a second preview of
-the same project, running at the same time, builds into a temporary folder
-of its own). The files on disk are byte for byte a normal build; only
-the HTML *as served* gets two additions:
+preview of the project starts from it and renders only what changed (a
+second preview of the same project, running at the same time, builds into a
+temporary folder of its own). It lies outside the project, because the
+watcher follows every folder of the project, and a site has one per page.
+The files on disk are byte for byte a normal build; only the HTML *as
+served* gets two additions:
 
 * a small script that long-polls ``CHANGES_PATH`` and reloads the page when
   the preview has been rebuilt (plain ``fetch``, no browser extension);
@@ -22,12 +24,12 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import fcntl
 import functools
 import http.server
 import ipaddress
 import os
 import re
+import shutil
 import signal
 import socket
 import sys
@@ -46,9 +48,9 @@ import watchfiles
 
 from newsletter.assembly import Options
 from newsletter.build import build
-from newsletter.cache import CACHE_DIR
+from newsletter.cache import digest
 from newsletter.errors import ContentError, NewsletterError, Problem, errors_in
-from newsletter.output import MARKER
+from newsletter.output import MARKER, previous_output
 from newsletter.project import Project
 from newsletter.stamps import BuildReport, unchanged_build
 
@@ -266,7 +268,7 @@ def serve(
                 next(batches)  # the watcher is live from here on, so no edit can slip by
                 # Built before serving starts, while no other thread runs, so that the build may
                 # fork workers and use every core (a large archive's first preview renders every
-                # page). The address is shown only then; until then connections wait in line.
+                # page). The address is shown only then.
                 listener.built(preview.rebuild(unless_unchanged=True))
                 serving.start()
                 address, bound_port = server.server_address[:2]
@@ -283,10 +285,6 @@ def serve(
                 server.server_close()
 
 
-PREVIEW_FOLDER = "preview"
-"""The folder of the build cache that the preview is built in."""
-
-
 @contextlib.contextmanager
 def preview_folder(project: Project) -> Iterator[Path]:
     """A folder to build the preview in (as ``site/``), kept for this project's next preview if it can be.
@@ -299,20 +297,41 @@ def preview_folder(project: Project) -> Iterator[Path]:
         yield kept or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="newsletter-preview-")))
 
 
+def kept_previews() -> Path:
+    """Where previews are kept between runs, one folder per project: in the user's cache folder."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "newsletter" / "previews"
+
+
 def _claim_kept_folder(project: Project, stack: contextlib.ExitStack) -> Path | None:
-    """The cache's preview folder, locked until ``stack`` closes; ``None`` if it is taken or unusable."""
-    folder = project.root / CACHE_DIR / PREVIEW_FOLDER
-    site = folder / "site"
+    """The project's kept preview folder, locked until ``stack`` closes; ``None`` if taken or unusable."""
     try:
+        import fcntl  # not on Windows, where every preview is temporary
+    except ImportError:
+        return None
+    try:
+        folder = kept_previews() / digest(str(project.root.resolve()))[:20]
         folder.mkdir(parents=True, exist_ok=True)
-        lock = os.open(folder / ".lock", os.O_WRONLY | os.O_CREAT, 0o644)
+        lock = os.open(folder / ".lock", os.O_WRONLY | os.O_CREAT, 0o600)
         stack.callback(os.close, lock)  # closing it releases the lock, however the preview ends
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:  # another preview holds it, or the cache folder is read-only
+    except (OSError, RuntimeError):  # another preview holds it; no home folder; not writable
         return None
+    site = folder / "site"
     if site.exists() and not (site / MARKER).is_file():
         return None  # not a site this tool left: never replaced
+    _remove_interrupted(site)
     return folder
+
+
+def _remove_interrupted(site: Path) -> None:
+    """Delete what a preview killed mid-build left beside ``site``: spool, staging or replaced folders.
+
+    Only the folder kept for the next build stays. The lock is held, so no build is using them.
+    """
+    for leftover in site.parent.glob(f".{site.name}.*"):
+        if leftover != previous_output(site) and leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 class ListenError(NewsletterError):

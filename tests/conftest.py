@@ -14,6 +14,16 @@ from newsletter.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 
+
+
+@pytest.fixture(autouse=True)
+def user_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A user cache folder of the test's own (kept previews go there), never the real one."""
+    folder = tmp_path_factory.mktemp("user-cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    return folder
+
+
 MINIMAL_CONFIG = """\
 title: Test Newsletter
 base_url: https://news.example.org/

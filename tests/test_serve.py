@@ -26,7 +26,6 @@ import watchfiles
 
 from newsletter.assembly import Options
 from newsletter.build import Project, build
-from newsletter.cache import CACHE_DIR
 from newsletter.serve import (
     CHANGES_PATH,
     Outcome,
@@ -35,6 +34,7 @@ from newsletter.serve import (
     PreviewServer,
     SourceFilter,
     is_loopback,
+    kept_previews,
     lasting_changes,
     preview_folder,
     serve,
@@ -253,27 +253,31 @@ def test_the_first_build_runs_alone_so_it_may_use_every_core_and_ctrl_c_stops_it
     assert started_while_building == []  # so the build may fork workers
 
 
-def test_the_next_preview_starts_from_the_last_one(make_site: MakeSite) -> None:
+def test_the_next_preview_starts_from_the_last_one(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
     project = Project.at(make_site())
     with preview_folder(project) as folder:
         first = Preview(dataclasses.replace(project, output_dir=folder / "site"), Options()).rebuild()
         assert first.report is not None
-        page = folder / "site/issues/2022-05/index.html"
-        before = page.stat()
+    assert project.root not in folder.parents  # outside what the watcher follows
+
+    def no_build(*args: object) -> None:
+        raise AssertionError("built again with nothing changed")
+
+    monkeypatch.setattr("newsletter.serve.build", no_build)
     with preview_folder(project) as again:
         assert again == folder
         second = Preview(dataclasses.replace(project, output_dir=again / "site"), Options())
         outcome = second.rebuild(unless_unchanged=True)
         assert outcome.report is not None and outcome.report.files == first.report.files
-        after = page.stat()
-    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
 
 
 def test_a_second_preview_at_the_same_time_builds_in_a_folder_of_its_own(make_site: MakeSite) -> None:
     project = Project.at(make_site())
     with preview_folder(project) as kept:
         with preview_folder(project) as other:
-            assert other != kept and project.root not in other.parents
+            assert other != kept and kept_previews() not in other.parents
             (other / "site").mkdir()
         assert not other.exists()  # a temporary folder, removed
         assert kept.is_dir()
@@ -281,12 +285,24 @@ def test_a_second_preview_at_the_same_time_builds_in_a_folder_of_its_own(make_si
 
 def test_a_kept_preview_folder_holding_something_else_is_left_alone(make_site: MakeSite) -> None:
     project = Project.at(make_site())
-    stranger = project.root / CACHE_DIR / "preview/site/notes.txt"
-    stranger.parent.mkdir(parents=True)
-    stranger.write_text("not a site")
+    with preview_folder(project) as kept:
+        stranger = kept / "site/notes.txt"
+        stranger.parent.mkdir()
+        stranger.write_text("not a site")
     with preview_folder(project) as folder:
-        assert project.root not in folder.parents
+        assert folder != kept
     assert stranger.read_text() == "not a site"
+
+
+def test_what_a_killed_preview_left_beside_its_site_is_cleared(make_site: MakeSite) -> None:
+    project = Project.at(make_site())
+    with preview_folder(project) as kept:
+        Preview(dataclasses.replace(project, output_dir=kept / "site"), Options()).rebuild()
+        for leftover in (".site.spool-x1", ".site.new-x2", ".site.old-x3"):
+            (kept / leftover / "issues").mkdir(parents=True)
+        (kept / ".site.previous").mkdir()
+    with preview_folder(project) as again:
+        assert sorted(path.name for path in again.iterdir()) == [".lock", ".site.previous", "site"]
 
 
 def test_loopback_addresses() -> None:
@@ -385,8 +401,8 @@ def test_serve_reloads_shows_errors_and_stops_cleanly(make_site: MakeSite, tmp_p
     assert code == 0, server.output
     assert "Stopped." in server.output
     assert "Traceback" not in server.output
-    assert list(temp.iterdir()) == []  # no temporary folder: the preview is kept in the build cache
-    assert (root / CACHE_DIR / "preview/site/issues/2022-05/index.html").is_file()
+    assert list(temp.iterdir()) == []  # no temporary folder: the preview is kept for the next one
+    assert [path.name for path in kept_previews().glob("*/site/issues/2022-05/index.html")] == ["index.html"]
 
 
 # In a real browser: the page reloads by itself.
