@@ -412,11 +412,12 @@ def _swap_into_place(staging: Path, output: Path) -> None:
         return
     spare = previous_output(output)
     holder = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
-    os.replace(output, holder / "site")
     try:
+        os.replace(output, holder / "site")
         os.replace(staging, output)
-    except BaseException:
-        os.replace(holder / "site", output)
+    except BaseException:  # even Ctrl-C between the two moves: the old output goes back
+        if not output.exists() and (holder / "site").exists():
+            os.replace(holder / "site", output)
         shutil.rmtree(holder, ignore_errors=True)
         raise
     try:

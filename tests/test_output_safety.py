@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -73,6 +74,26 @@ def test_failure_while_writing_keeps_previous_output(
     assert (target / "index.html").read_bytes() == b"previous"
     assert not (target / "other.html").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["site"], "staging folder left behind"
+
+
+def test_ctrl_c_between_the_moves_of_the_swap_puts_the_old_output_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "site"
+    write_output({"index.html": b"previous"}, target)
+    move = os.replace
+
+    def interrupted_after_moving_the_output_away(source: object, destination: object) -> None:
+        move(source, destination)  # type: ignore[arg-type]
+        if Path(str(source)) == target:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", interrupted_after_moving_the_output_away)
+    with pytest.raises(KeyboardInterrupt):
+        write_output({"index.html": b"next"}, target)
+    monkeypatch.undo()
+    assert (target / "index.html").read_bytes() == b"previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["site"], "staging or holding folder left behind"
 
 
 def test_content_error_leaves_previous_output_untouched(make_site: MakeSite) -> None:
