@@ -51,50 +51,44 @@ def trust_everything(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(project, "RACY_SECONDS", -3600.0)
 
 
+@pytest.fixture
+def trusted(folder: Path, tmp_path: Path, reads: list[str], monkeypatch: pytest.MonkeyPatch) -> Cache:
+    """A cache holding a first scan of ``folder``, every status in it old enough to be trusted."""
+    trust_everything(monkeypatch)
+    cache = Cache(tmp_path / "cache")
+    scan(cache, folder)
+    return cache
+
+
 def next_tick() -> None:
     """Let the file system's clock move on, so that the next change gets new times."""
     time.sleep(0.05)
 
 
-def test_unchanged_files_are_not_read_again(
-    folder: Path, tmp_path: Path, reads: list[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    trust_everything(monkeypatch)
-    cache = Cache(tmp_path / "cache")
-    scan(cache, folder)
+def test_unchanged_files_are_not_read_again(folder: Path, trusted: Cache, reads: list[str]) -> None:
     assert sorted(reads) == ["issue.yaml", "rules.md"]
     reads.clear()
-    scan(cache, folder)
+    scan(trusted, folder)
     assert reads == []
 
 
-def test_an_edited_file_is_read_again(
-    folder: Path, tmp_path: Path, reads: list[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    trust_everything(monkeypatch)
-    cache = Cache(tmp_path / "cache")
-    scan(cache, folder)
+def test_an_edited_file_is_read_again(folder: Path, trusted: Cache, reads: list[str]) -> None:
     reads.clear()
     next_tick()
     (folder / "rules.md").write_text("second version\n")
-    scan(cache, folder)
+    scan(trusted, folder)
     assert reads == ["rules.md"]
 
 
-def test_a_file_given_back_its_size_and_modification_time_is_read_again(
-    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_file_given_back_its_size_and_modification_time_is_read_again(folder: Path, trusted: Cache) -> None:
     # The change time, which cannot be set by hand, tells the edit.
-    trust_everything(monkeypatch)
-    cache = Cache(tmp_path / "cache")
-    scan(cache, folder)
     path = folder / "rules.md"
     before = path.stat()
     next_tick()
     path.write_text("FIRST VERSION\n")
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
-    scan(cache, folder)
+    scan(trusted, folder)
 
 
 def test_a_recent_file_is_always_read_again(folder: Path, tmp_path: Path, reads: list[str]) -> None:
@@ -111,12 +105,7 @@ def test_a_recent_file_is_always_read_again(folder: Path, tmp_path: Path, reads:
 
 
 @pytest.mark.parametrize("change", ["add", "remove", "rename", "replace by a folder"])
-def test_files_added_removed_or_renamed_are_found(
-    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str
-) -> None:
-    trust_everything(monkeypatch)
-    cache = Cache(tmp_path / "cache")
-    scan(cache, folder)
+def test_files_added_removed_or_renamed_are_found(folder: Path, trusted: Cache, change: str) -> None:
     next_tick()
     path = folder / "rules.md"
     if change == "add":
@@ -128,7 +117,7 @@ def test_files_added_removed_or_renamed_are_found(
     else:
         path.unlink()
         path.mkdir()
-    scan(cache, folder)
+    scan(trusted, folder)
 
 
 def test_a_damaged_record_only_costs_reading(folder: Path, tmp_path: Path, reads: list[str]) -> None:
