@@ -15,13 +15,14 @@ from string import Template
 
 import yaml
 
-from newsletter.config import read_config
+from newsletter.content.fields import SLUG, did_you_mean
+from newsletter.content.layout import ISSUE_FILE, REGISTRY_FILE
+from newsletter.content.loading import load_yaml_file
+from newsletter.content.settings import read_config
+from newsletter.content.slugs import unique_slug
 from newsletter.errors import AuthoringError, ContentError
-from newsletter.fields import SLUG, did_you_mean
-from newsletter.loading import ISSUE_FILE, load_yaml_file
 from newsletter.model import MONTHS, EntryDate
-from newsletter.project import REGISTRY_FILE, Project
-from newsletter.slugs import unique_slug
+from newsletter.project import Project
 
 SCAFFOLD = resources.files("newsletter") / "scaffold"
 RENAMED = {"gitignore": ".gitignore"}

@@ -4,6 +4,12 @@
 groups entries into ordered, numbered ``Section`` values; ``Newsletter`` is
 the whole archive, newest issue first. URLs are paths relative to the site
 root (``issues/2022-05/``); renderers make them absolute where needed.
+
+Dates come in one pair: an issue is published on a ``datetime.date`` (its
+moment is :meth:`Issue.published_at`), and a development happened on an
+:class:`EntryDate`, known to the day or only to the month. Both are written
+out by :func:`format_date` alone, and ordered by the functions at the end of
+this module alone.
 """
 
 from __future__ import annotations
@@ -11,8 +17,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Literal
+from zoneinfo import ZoneInfo
 
 _NOT_SLUG = re.compile(r"[\W_]+")
 
@@ -20,6 +29,33 @@ MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )
+
+PUBLISHING_TIME = dt.time(8, 0)
+"""The local time an issue, and every development in it, counts as published (email and feeds)."""
+
+DateStyle = Literal["long", "short"]
+
+
+def format_date(year: int, month: int, day: int | None, style: DateStyle = "long") -> str:
+    """``12 May 2022`` (long) or ``12 May 2022`` with the month cut to three letters (short); no day, no day."""
+    name = MONTHS[month - 1] if style == "long" else MONTHS[month - 1][:3]
+    month_year = f"{name} {year}"
+    return month_year if day is None else f"{day} {month_year}"
+
+
+def published_at(date: dt.date, timezone: str) -> dt.datetime:
+    """The moment an issue of ``date`` counts as published: ``PUBLISHING_TIME`` in ``timezone``."""
+    return dt.datetime.combine(date, PUBLISHING_TIME, tzinfo=ZoneInfo(timezone))
+
+
+def long_date(date: dt.date) -> str:
+    """``8 June 2022``."""
+    return format_date(date.year, date.month, date.day)
+
+
+def month_year(date: dt.date) -> str:
+    """``June 2022``."""
+    return format_date(date.year, date.month, None)
 
 
 @dataclass(frozen=True, order=True)
@@ -44,14 +80,12 @@ class EntryDate:
     @property
     def display(self) -> str:
         """``12 May 2022`` or ``May 2022``."""
-        month_year = f"{MONTHS[self.month - 1]} {self.year}"
-        return month_year if self.day is None else f"{self.day} {month_year}"
+        return format_date(self.year, self.month, self.day)
 
     @property
     def short_display(self) -> str:
         """``7 Jul 2022`` or ``Jul 2022``, where space is short."""
-        month_year = f"{MONTHS[self.month - 1][:3]} {self.year}"
-        return month_year if self.day is None else f"{self.day} {month_year}"
+        return format_date(self.year, self.month, self.day, "short")
 
 
 @dataclass(frozen=True)
@@ -344,6 +378,10 @@ class Issue:
         """Site path of the web edition: ``issues/2022-05/``."""
         return f"issues/{self.id}/"
 
+    def published_at(self, timezone: str) -> dt.datetime:
+        """The moment the issue, and every development in it, counts as published: 08:00 local time."""
+        return published_at(self.date, timezone)
+
     @property
     def highlights(self) -> tuple[Item, ...]:
         """Items with a highlight, in the order they appear in the issue."""
@@ -374,6 +412,14 @@ class Newsletter:
         return self.issues[0] if self.issues else None
 
     @cached_property
+    def _issues(self) -> dict[str, Issue]:
+        return {issue.id: issue for issue in self.issues}
+
+    def issue_of(self, entry: Entry) -> Issue:
+        """The issue ``entry`` was published in."""
+        return self._issues[entry.issue_id]
+
+    @cached_property
     def _entries(self) -> dict[EntryRef, Entry]:
         return {entry.ref: entry for issue in self.issues for entry in issue.entries}
 
@@ -393,3 +439,24 @@ class Newsletter:
     def superseded_by(self, entry: Entry) -> list[Entry]:
         """The published entries that say they supersede ``entry``."""
         return list(self._superseders.get(entry.ref, ()))
+
+
+# Ordering, in one place.
+
+
+def newest_first(issues: Iterable[Issue]) -> list[Issue]:
+    """Issues newest first by date, then by id."""
+    return sorted(issues, key=lambda issue: (issue.date, issue.id), reverse=True)
+
+
+def reading_order(entries: Iterable[Entry]) -> list[Entry]:
+    """A section's entries: those with ``order`` first, ascending, then by date (month-only first), then title."""
+    return sorted(
+        entries,
+        key=lambda e: (e.order is None, e.order or 0, e.date.sort_date, e.date.day is not None, e.title),
+    )
+
+
+def soonest_first(deadlines: Iterable[Deadline]) -> list[Deadline]:
+    """Deadlines by date, then kind, then the entry's title and slug."""
+    return sorted(deadlines, key=lambda d: (d.date.sort_date, d.kind, d.entry.title, d.entry.slug))

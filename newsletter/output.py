@@ -54,51 +54,6 @@ class FileState:
             return False
 
 
-@dataclass(frozen=True)
-class Snapshot:
-    """An output folder as a build left it: each file, the marker and every folder, with its state.
-
-    Folders are recorded because adding, removing or renaming anything in a
-    folder changes the folder's modification time: a file dropped into the
-    output by hand shows without listing every folder. States are plain
-    tuples, ``(size, mtime_ns, inode)`` as in :class:`FileState`, which load
-    several times faster than objects: a large site has tens of thousands.
-    """
-
-    files: tuple[str, ...]
-    folders: tuple[str, ...]
-    states: tuple[tuple[int, int, int], ...]
-    """Of each of ``files``, then of the marker, then of each of ``folders``."""
-
-    @classmethod
-    def take(cls, output: Path, files: Mapping[str, FileState]) -> Snapshot:
-        """Record ``files`` as the build recorded them, and the marker and folders as they are now."""
-        folders = ("", *sorted(_expected_listing(files) - set(files)))
-        states = [(state.size, state.mtime_ns, state.inode) for state in files.values()]
-        states += [_state(os.path.join(output, path)) for path in (MARKER, *folders)]
-        return cls(tuple(files), folders, tuple(states))
-
-    def matches(self, output: Path) -> bool:
-        """Whether every file and folder recorded is still exactly as it was, and the marker there."""
-        paths = [*self.files, MARKER, *self.folders]
-        if len(paths) != len(self.states):
-            return False
-        root = os.path.join(output, "")  # site paths are joined to it as strings: tens of thousands
-        try:
-            for path, (size, mtime_ns, inode) in zip(paths, self.states, strict=True):
-                found = os.stat(root + path)
-                if found.st_mtime_ns != mtime_ns or found.st_size != size or found.st_ino != inode:
-                    return False
-        except OSError:
-            return False
-        return True
-
-
-def _state(path: str) -> tuple[int, int, int]:
-    found = os.stat(path)
-    return found.st_size, found.st_mtime_ns, found.st_ino
-
-
 class Spool:
     """Newly rendered files, put on disk as they are made rather than held in memory.
 
@@ -282,7 +237,7 @@ def _already_there(
     return (
         len(reusable) == len(files)
         and (output / MARKER).is_file()
-        and _listing(output) == _expected_listing(files)
+        and _listing(output) == expected_listing(files)
     )
 
 
@@ -304,7 +259,8 @@ def _entries(folder: Path) -> dict[str, bool]:
     return found
 
 
-def _expected_listing(files: Iterable[str]) -> set[str]:
+def expected_listing(files: Iterable[str]) -> set[str]:
+    """Every file and folder that holding ``files`` (site paths) takes, as relative paths."""
     expected: set[str] = set()
     for relative in files:
         expected.add(relative)
@@ -326,9 +282,9 @@ def _stage(
     ``spooled`` are the files ``staging`` already holds, and all it holds.
     """
     if spooled:
-        kept_folders = _expected_listing(spooled) - spooled
+        kept_folders = expected_listing(spooled) - spooled
     else:
-        kept_folders = _remove_unwanted(staging, set(files), _expected_listing(files) - set(files))
+        kept_folders = _remove_unwanted(staging, set(files), expected_listing(files) - set(files))
     states = {}
     made = {os.path.join(staging, folder) for folder in kept_folders}  # a folder per page: skip mkdir
     for relative in sorted(files):

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from email import policy
 from email.parser import BytesHeaderParser
 
-from newsletter.assembly import Options
 from newsletter.build import render
+from newsletter.content.fields import SLUG
 from newsletter.errors import NewsletterError, Problem
-from newsletter.fields import SLUG
+from newsletter.options import Options
 from newsletter.project import Project
 
 PASSWORD_VARIABLE = "NEWSLETTER_SMTP_PASSWORD"
@@ -49,10 +49,10 @@ def password() -> str | None:
 
 
 def built_message(
-    project: Project, options: Options, issue_id: str, strict: bool = False
+    project: Project, options: Options, issue_id: str
 ) -> tuple[bytes, list[Problem]]:
     """Render the project in memory; return issue ``issue_id``'s ``.eml`` and the warnings."""
-    rendered = render(project, options, strict)
+    rendered = render(project, options)
     for issue in rendered.newsletter.issues:
         if issue.id == issue_id:
             return rendered.files[f"{issue.path}email.eml"], rendered.problems

@@ -46,13 +46,13 @@ from urllib.parse import parse_qs, urlsplit
 import jinja2
 import watchfiles
 
-from newsletter.assembly import Options
 from newsletter.build import build
-from newsletter.cache import digest
 from newsletter.errors import ContentError, NewsletterError, Problem, errors_in
+from newsletter.incremental.cache import digest
+from newsletter.incremental.stamps import unchanged_build
+from newsletter.options import BuildReport, Options
 from newsletter.output import MARKER, previous_output
 from newsletter.project import Project
-from newsletter.stamps import BuildReport, unchanged_build
 
 CHANGES_PATH = "/__newsletter__/changes"
 LONG_POLL_SECONDS = 25.0
@@ -104,11 +104,10 @@ class Preview:
     """The site being previewed: its latest build and the state served with it."""
 
     def __init__(
-        self, project: Project, options: Options, strict: bool = False, debug: bool = False
+        self, project: Project, options: Options, debug: bool = False
     ):
         self.project = project
         self.options = options
-        self.strict = strict
         self.debug = debug
         self.version = 0
         self.errors: list[str] = []
@@ -138,10 +137,8 @@ class Preview:
 
     def _build(self, unless_unchanged: bool) -> Outcome:
         try:
-            unchanged = unless_unchanged and unchanged_build(
-                self.project, dataclasses.asdict(self.options), self.strict
-            )
-            return Outcome(report=unchanged or build(self.project, self.options, self.strict))
+            unchanged = unless_unchanged and unchanged_build(self.project, self.options)
+            return Outcome(report=unchanged or build(self.project, self.options))
         except ContentError as error:
             return Outcome(problems=tuple(error.problems))
         except NewsletterError as error:
@@ -255,11 +252,11 @@ class PreviewServer(http.server.ThreadingHTTPServer):
 
 def serve(
     project: Project, options: Options, host: str, port: int, listener: Listener,
-    strict: bool = False, debug: bool = False,
+    debug: bool = False,
 ) -> None:
     """Build and serve the project at ``host:port``, rebuilding on changes, until Ctrl-C."""
     with preview_folder(project) as folder:
-        preview = Preview(dataclasses.replace(project, output_dir=folder / "site"), options, strict, debug)
+        preview = Preview(dataclasses.replace(project, output_dir=folder / "site"), options, debug)
         server = _listen(host, port, preview)
         serving = threading.Thread(target=server.serve_forever, daemon=True)
         with _interruptible():

@@ -12,8 +12,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from newsletter.assembly import Options
 from newsletter.build import Project, build
+from newsletter.options import Options
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from newsletter.assembly import Options
 from newsletter.build import Project, check
 from newsletter.model import Newsletter
+from newsletter.options import Options
 from tests.conftest import MakeSite
 
 

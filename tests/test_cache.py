@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from newsletter.cache import Cache, Fingerprints, _installed, digest, encode
+from newsletter.incremental.cache import Cache, _installed, digest, encode
+from newsletter.incremental.fingerprints import Fingerprints
 from newsletter.model import Config, Issue
 
 

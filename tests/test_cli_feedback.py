@@ -13,8 +13,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from newsletter import cli
+from newsletter.cli import build as build_commands
 from newsletter.build import STAGES
-from newsletter.progress import StageProgress, wants_progress
+from newsletter.cli.progress import StageProgress, wants_progress
 from tests.conftest import MakeSite, run
 
 ANSI = "\x1b["
@@ -133,8 +134,8 @@ def test_build_reports_each_stage_to_the_bar_on_a_terminal(
     make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...], shown: bool
 ) -> None:
     RecordingProgress.created = []
-    monkeypatch.setattr(cli, "wants_progress", lambda stream: True)
-    monkeypatch.setattr(cli, "StageProgress", RecordingProgress)
+    monkeypatch.setattr(build_commands, "wants_progress", lambda stream: True)
+    monkeypatch.setattr(build_commands, "StageProgress", RecordingProgress)
     assert run("build", *args, cwd=make_site()).exit_code == 0
     assert [p.seen for p in RecordingProgress.created] == ([list(STAGES)] if shown else [])
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from newsletter.cache import CACHE_DIR
+from newsletter.incremental.cache import CACHE_DIR
 from tests.conftest import REPO, MakeSite, run
 
 WORKFLOW = REPO / "docs/github-pages-workflow.yml"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from newsletter import commands
+from newsletter.cli import authoring as commands
 from tests.conftest import run
 
 

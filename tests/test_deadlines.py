@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from newsletter.assembly import Options
 from newsletter.build import Project, check
 from newsletter.model import Deadline, Entry, EntryDate, Newsletter
+from newsletter.options import Options
 from tests.conftest import MakeSite
 
 

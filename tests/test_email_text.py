@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsletter.markup import render_markdown
+from newsletter.content.markdown import render_markdown
 from newsletter.render.text import (
     _BREAKABLE_SPACE,
     LinkRefs,

@@ -10,11 +10,11 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from newsletter import parallel
-from newsletter.assembly import Options
+from newsletter.incremental import parallel
 from newsletter.build import Project, build, check
-from newsletter.cache import CACHE_DIR
+from newsletter.incremental.cache import CACHE_DIR
 from newsletter.model import Newsletter
+from newsletter.options import Options
 from newsletter.render.email import render_email
 from newsletter.render.feeds import render_feeds
 from newsletter.render.jobs import Job

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from newsletter.config import CONFIG_FIELDS, EMAIL_FIELDS, SECTION_FIELDS
-from newsletter.loading import load_entry_file
+from newsletter.content.loading import load_entry_file
+from newsletter.content.settings import CONFIG_FIELDS, EMAIL_FIELDS, SECTION_FIELDS
 from tests.conftest import run
 
 

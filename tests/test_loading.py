@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tracemalloc
 
-from newsletter.loading import MAX_FILE_BYTES, load_entry_file, load_yaml_file
+from newsletter.content.loading import MAX_FILE_BYTES, load_entry_file, load_yaml_file
 from tests.conftest import MakeSite, run
 
 

@@ -11,13 +11,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsletter import commands
 from newsletter.authoring import new_entry
 from newsletter.build import Project
-from newsletter.fields import SLUG
-from newsletter.loading import load_entry_file
+from newsletter.cli import authoring as commands
+from newsletter.content.fields import SLUG
+from newsletter.content.loading import load_entry_file
+from newsletter.content.slugs import MAX_SLUG_LENGTH, slugify, unique_slug
 from newsletter.model import EntryDate
-from newsletter.slugs import MAX_SLUG_LENGTH, slugify, unique_slug
 from tests.conftest import MakeSite, run
 
 SLUG_SHAPE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from newsletter.output import MARKER, OutputFiles, Snapshot, Spool, previous_output, write_output
+from newsletter.incremental.stamps import Snapshot
+from newsletter.output import MARKER, OutputFiles, Spool, previous_output, write_output
 
 
 def contents(folder: Path) -> dict[str, bytes]:

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from newsletter import parallel
+from newsletter.incremental import parallel
 
 
 @pytest.fixture

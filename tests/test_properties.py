@@ -13,9 +13,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsletter.assembly import Options
 from newsletter.build import Project, build
 from newsletter.errors import ContentError
+from newsletter.options import Options
 from newsletter.render.templates import relative_path
 from tests.conftest import MINIMAL_CONFIG
 

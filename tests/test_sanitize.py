@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 from email import policy
 from pathlib import Path
 
-from newsletter.markup import render_markdown
+from newsletter.content.markdown import render_markdown
 from tests.conftest import MakeSite, run
 
 HOSTILE_BODY = """\

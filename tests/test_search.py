@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import pytest
 
-from newsletter.plaintext import words
+from newsletter.content.markdown import words
 from tests.conftest import MakeSite, run
 from tests.test_site import archive_output  # noqa: F401  (fixture)
 from tests.test_site_browser import chromium, needs_chromium

@@ -24,8 +24,8 @@ from pathlib import Path
 import pytest
 import watchfiles
 
-from newsletter.assembly import Options
 from newsletter.build import Project, build
+from newsletter.options import Options
 from newsletter.serve import (
     CHANGES_PATH,
     Outcome,

@@ -15,8 +15,8 @@ from xml.etree import ElementTree
 
 import pytest
 
+from newsletter.content.markdown import excerpt, plain_text
 from newsletter.model import Authority
-from newsletter.plaintext import excerpt, plain_text
 from newsletter.render.fragments import shift_headings
 from tests.conftest import MakeSite, run
 

@@ -14,7 +14,7 @@ import pytest
 from click.testing import Result
 
 from newsletter import build as pipeline
-from newsletter.cache import CACHE_DIR
+from newsletter.incremental.cache import CACHE_DIR
 from tests.conftest import MakeSite, run
 from tests.test_incremental import LINKED_ARCHIVE, LISTING_TEMPLATE, entry, replace_in, tree, write
 

@@ -16,8 +16,7 @@ import icalendar
 
 from newsletter import __version__
 from newsletter.model import Deadline, Newsletter
-
-Files = dict[str, bytes]
+from newsletter.render.jobs import Files
 
 
 def render_calendars(newsletter: Newsletter) -> Files:
@@ -46,10 +45,9 @@ def calendar(newsletter: Newsletter, title: str, deadlines: Iterable[Deadline]) 
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", title)
-    issue_dates = {issue.id: issue.date for issue in newsletter.issues}
     host = urlsplit(config.base_url).hostname or "localhost"
     for deadline in deadlines:
-        cal.add_component(_event(deadline, config.base_url, host, issue_dates[deadline.entry.issue_id]))
+        cal.add_component(_event(deadline, config.base_url, host, newsletter.issue_of(deadline.entry).date))
     cal.validate()  # type: ignore[no-untyped-call]
     ical: bytes = cal.to_ical()
     return ical

@@ -9,7 +9,6 @@ stay in a ``<style>`` block for the clients that honour them.
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import hashlib
 import quopri
 import re
@@ -21,16 +20,14 @@ from email.policy import Policy
 from email.utils import format_datetime
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 import css_inline
 import jinja2
 
 from newsletter.errors import Problem
 from newsletter.model import Config, Issue, Newsletter
+from newsletter.render.jobs import Files
 from newsletter.render.text import LinkRefs, html_to_text
-
-Files = dict[str, bytes]
 
 GMAIL_CLIP_BYTES = 102 * 1024
 """Gmail hides the rest of a message whose HTML is larger than this."""
@@ -138,9 +135,7 @@ def email_message(issue: Issue, config: Config, html: str, text: str) -> bytes:
     message["From"] = _sender(config, host)
     if config.email.reply_to:
         message["Reply-To"] = config.email.reply_to
-    message["Date"] = format_datetime(
-        dt.datetime.combine(issue.date, dt.time(8, 0), tzinfo=ZoneInfo(config.timezone))
-    )
+    message["Date"] = format_datetime(issue.published_at(config.timezone))
     # Derived from the issue alone, so a rebuild after an edit keeps the same identity.
     digest = hashlib.sha256(f"{config.base_url}{issue.id}".encode()).hexdigest()
     message["Message-ID"] = f"<{issue.id}.{digest[:16]}@{host}>"

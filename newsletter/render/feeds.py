@@ -21,22 +21,18 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 import jinja2
 from feedgen.feed import FeedGenerator
 
 from newsletter import __version__
-from newsletter.model import Config, Issue, Newsletter
-from newsletter.render.jobs import Job, run_jobs
-from newsletter.render.taxonomy import Browsing, IssueHeading, Placed, Term
-
-Files = dict[str, bytes]
+from newsletter.model import Config, Newsletter
+from newsletter.render.jobs import Files, Job, run_jobs
+from newsletter.render.taxonomy import Browsing, Placed, Term
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 """The updated date of a feed with no items: still derived from content, not the clock."""
 
-PUBLISHING_TIME = dt.time(8, 0)
 
 
 @dataclass(frozen=True)
@@ -106,7 +102,7 @@ def archive_feed(newsletter: Newsletter, env: jinja2.Environment) -> Feed:
             id=url,
             url=url,
             title=issue.title,
-            published=published(issue, config),
+            published=issue.published_at(config.timezone),
             summary=issue.summary or issue.title,
             content_html=template.render(site=config, issue=issue, web_url=url),
         )
@@ -137,17 +133,12 @@ def _development(placed: Placed, config: Config, template: jinja2.Template) -> F
         id=url,
         url=url,
         title=entry.title,
-        published=published(placed.issue, config),
+        published=placed.issue.published_at(config.timezone),
         summary=entry.summary or entry.title,
         content_html=content,
         tags=entry.tags,
         external_url=entry.url,
     )
-
-
-def published(issue: Issue | IssueHeading, config: Config) -> dt.datetime:
-    """When an issue, and every development in it, was published: 08:00 on its date."""
-    return dt.datetime.combine(issue.date, PUBLISHING_TIME, tzinfo=ZoneInfo(config.timezone))
 
 
 def write_feed(feed: Feed, config: Config, formats: Iterable[str]) -> Files:

@@ -1,6 +1,6 @@
 """Small transformations of the sanitized HTML fragments that entries carry.
 
-The fragments come from :mod:`newsletter.markup`, so their tags are
+The fragments come from :mod:`newsletter.content.markdown`, so their tags are
 normalised (lowercase, no attributes on headings): simple patterns are
 reliable on them.
 """

@@ -18,9 +18,8 @@ from typing import Any
 import jinja2
 from jinja2 import meta
 
-from newsletter.cache import Cache, digest, tool_fingerprint
-
 Files = dict[str, bytes]
+"""Rendered output: site path -> bytes. Every renderer returns one."""
 
 
 @dataclass(frozen=True)
@@ -49,7 +48,7 @@ def run_jobs(jobs: Iterable[Job], env: jinja2.Environment) -> Files:
 
 
 @dataclass(frozen=True)
-class _TemplateFacts:
+class TemplateFacts:
     """What one template's source says: the variables it reads and the templates it pulls in."""
 
     variables: frozenset[str]
@@ -57,15 +56,10 @@ class _TemplateFacts:
 
 
 class TemplateNames:
-    """Which context variables a template may read, following extends, includes and imports.
+    """Which context variables a template may read, following extends, includes and imports."""
 
-    Parsing templates costs more than a rebuild may spend, so what each
-    template's source says is kept in the build cache, keyed by that source.
-    """
-
-    def __init__(self, env: jinja2.Environment, cache: Cache | None = None):
+    def __init__(self, env: jinja2.Environment):
         self.env = env
-        self.cache = cache or Cache(None)
         self._found: dict[str, frozenset[str] | None] = {}
 
     def used_by(self, name: str) -> frozenset[str] | None:
@@ -90,16 +84,15 @@ class TemplateNames:
             pending += [reference for reference in facts.references if reference is not None]
         return frozenset(names)
 
-    def _facts(self, name: str) -> _TemplateFacts:
+    def _facts(self, name: str) -> TemplateFacts:
         assert self.env.loader is not None
         source, filename, _ = self.env.loader.get_source(self.env, name)
-        key = digest(tool_fingerprint(), name, source)
-        facts = self.cache.get("template-facts", key, _TemplateFacts)
-        if facts is None:
-            tree = self.env.parse(source, name, filename)  # named, so a syntax error is located
-            facts = _TemplateFacts(
-                frozenset(meta.find_undeclared_variables(tree)),
-                tuple(meta.find_referenced_templates(tree)),
-            )
-            self.cache.put("template-facts", key, facts)
-        return facts
+        return self.facts_of(name, source, filename)
+
+    def facts_of(self, name: str, source: str, filename: str | None) -> TemplateFacts:
+        """What the template ``name`` says, parsed from its ``source``."""
+        tree = self.env.parse(source, name, filename)  # named, so a syntax error is located
+        return TemplateFacts(
+            frozenset(meta.find_undeclared_variables(tree)),
+            tuple(meta.find_referenced_templates(tree)),
+        )

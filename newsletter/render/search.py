@@ -13,7 +13,7 @@ appends its developments, newest first, to one list::
 and the search page loads the parts newest year first, so the list is in
 the archive's newest-first order. ``words`` holds the search words of the
 development, separated by spaces: its own (found when the entry was read,
-see :func:`newsletter.plaintext.search_words`), then those of where it was
+see :func:`newsletter.content.markdown.search_words`), then those of where it was
 filed (date, section, authorities, tags). The search page (``search.js``)
 splits the query into words the same way and keeps the developments that
 have, for every query word, a word starting with it.
@@ -23,10 +23,9 @@ from __future__ import annotations
 
 import json
 
-from newsletter.plaintext import search_words
+from newsletter.content.markdown import search_words
+from newsletter.render.jobs import Files
 from newsletter.render.taxonomy import Placed, newest_first
-
-Files = dict[str, bytes]
 
 
 def index_parts(placed: tuple[Placed, ...]) -> dict[str, tuple[Placed, ...]]:

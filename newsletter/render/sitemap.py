@@ -8,8 +8,7 @@ from urllib.parse import quote
 import jinja2
 
 from newsletter.model import Config
-
-Files = dict[str, bytes]
+from newsletter.render.jobs import Files
 
 
 def render_sitemap(config: Config, url_paths: Iterable[str], env: jinja2.Environment) -> Files:

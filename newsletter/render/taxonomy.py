@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
-from newsletter.model import Entry, Instrument, Newsletter, SectionConfig
+from newsletter.model import Entry, Instrument, Newsletter, SectionConfig, published_at
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,10 @@ class IssueHeading:
     id: str
     title: str
     date: dt.date
+
+    def published_at(self, timezone: str) -> dt.datetime:
+        """When the issue was published (see :meth:`newsletter.model.Issue.published_at`)."""
+        return published_at(self.date, timezone)
 
     @property
     def path(self) -> str:

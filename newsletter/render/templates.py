@@ -7,7 +7,6 @@ it replaces with ``{% extends "default/issue.html" %}`` instead of copying it.
 
 from __future__ import annotations
 
-import datetime as dt
 import posixpath
 from importlib import resources
 from pathlib import Path
@@ -15,7 +14,7 @@ from typing import Any
 
 import jinja2
 
-from newsletter.model import MONTHS
+from newsletter.model import long_date
 from newsletter.render.text import display_width, wrap
 
 DEFAULTS = resources.files("newsletter") / "templates"
@@ -46,11 +45,6 @@ def make_environment(project_templates: Path | None) -> jinja2.Environment:
     env.filters["wrap"] = wrap
     env.filters["underline"] = underline
     return env
-
-
-def long_date(date: dt.date) -> str:
-    """``15 May 2022``, independent of the machine's locale."""
-    return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
 
 
 @jinja2.pass_context

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from newsletter import project
-from newsletter.cache import Cache, file_digest
-from newsletter.project import IssueFolder, StatCache
+from newsletter.incremental import scan as scanning
+from newsletter.incremental.cache import Cache, file_digest
+from newsletter.incremental.scan import IssueFolder, StatCache
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         names.append(os.path.basename(path))
         return file_digest(path)
 
-    monkeypatch.setattr(project, "file_digest", reading)
+    monkeypatch.setattr(scanning, "file_digest", reading)
     return names
 
 
@@ -48,7 +48,7 @@ def scan(cache: Cache, folder: Path) -> IssueFolder:
 
 def trust_everything(monkeypatch: pytest.MonkeyPatch) -> None:
     """Take every status as old enough to be recorded, as if the files were written long ago."""
-    monkeypatch.setattr(project, "RACY_SECONDS", -3600.0)
+    monkeypatch.setattr(scanning, "RACY_SECONDS", -3600.0)
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 An issue is a pure function of the bytes of its folder's files, the
 settings, the command-line options and the tool itself (see
-:func:`newsletter.assembly.read_issue`), so the digest of all of these is a
+:func:`newsletter.content.issues.read_issue`), so the digest of all of these is a
 key under which the validated issue, Markdown already rendered, can be
 stored and found again. Folders whose key is not in the cache are parsed,
 validated and rendered, across all cores when there are many of them.
@@ -15,18 +15,18 @@ spares hashing the values again.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsletter.assembly import IssueResult, Options, read_issue
-from newsletter.cache import Cache, digest, tool_fingerprint
+from newsletter.content.issues import IssueResult, read_issue
+from newsletter.content.lifecycle import FolderReferences, folder_references
+from newsletter.content.loading import load_issue_folder
 from newsletter.errors import Problem
-from newsletter.lifecycle import FolderReferences, folder_references
-from newsletter.loading import load_issue_folder
+from newsletter.incremental.cache import Cache, digest, tool_fingerprint
+from newsletter.incremental.parallel import run_all
+from newsletter.incremental.scan import IssueFolder
 from newsletter.model import Config, Issue
-from newsletter.parallel import run_all
-from newsletter.project import IssueFolder
+from newsletter.options import Options
 
 ESTIMATED_MS_PER_FILE = 3.0
 """Parsing, validating and rendering one entry file, roughly, on one core."""
@@ -58,13 +58,12 @@ def read_issues(
     """Validate the issue ``folders`` under ``content_dir``, from the cache where possible.
 
     The caller scans the folders before anything is read (see
-    :class:`newsletter.stamps.Inputs`): a digest taken then never stands for
+    :class:`newsletter.incremental.stamps.Inputs`): a digest taken then never stands for
     bytes newer than those read.
     """
     # Paths in problems are relative to the root, so where the folders are is part of every key.
     where = f"{root.resolve()} {content_dir.resolve()}"
-    # The as-of day only matters across issues (see ``collect``): a new day keeps the cache.
-    per_issue = dataclasses.replace(options, as_of=None)
+    per_issue = options.per_issue()
     base = digest(tool_fingerprint(), where, repr(config), repr(per_issue))
     keys = [folder.key(base) for folder in folders]
     cached = cache.get_many("issues", keys, _CachedIssue)

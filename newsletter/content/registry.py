@@ -23,9 +23,9 @@ registry, the flat ``authorities`` map of short name to full name still works.
 
 from __future__ import annotations
 
-from newsletter.fields import SLUG, Fields
+from newsletter.content.fields import SLUG, Fields
+from newsletter.content.urls import WEB_SCHEMES
 from newsletter.model import Authority, Instrument, Registry
-from newsletter.urls import WEB_SCHEMES
 
 REGISTRY_FIELDS = ("authorities", "instruments")
 AUTHORITY_FIELDS = ("name", "name_zh", "abbreviation", "url", "jurisdiction")

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from newsletter.content.fields import SLUG, Fields, did_you_mean
+from newsletter.content.layout import ENTRY_SUFFIXES
+from newsletter.content.loading import RawDocument, RawIssue
 from newsletter.errors import Problem
-from newsletter.fields import SLUG, Fields, did_you_mean
-from newsletter.loading import ENTRY_SUFFIXES, RawDocument, RawIssue
 from newsletter.model import STATUSES, EntryRef, Lifecycle
 
 LIFECYCLE_FIELDS = (

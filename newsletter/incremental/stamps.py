@@ -17,9 +17,9 @@ used or not).
 
 The inputs are digested before any of them is read, so a file edited while
 a build reads it leaves a stamp that the next build does not match. Options
-are digested by name, as the fields of :class:`newsletter.assembly.Options`
-plus ``strict``: a build given an option that the command line does not
-name gets a digest that the command line never matches.
+are digested by name (:meth:`newsletter.options.Options.key`): a build given
+an option that the command line does not name gets a digest that the
+command line never matches.
 
 This module, like those it imports, uses only the standard library.
 """
@@ -27,59 +27,63 @@ This module, like those it imports, uses only the standard library.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
+import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypedDict
 
-from newsletter.cache import digest, file_digest, tool_fingerprint
-from newsletter.errors import Problem
-from newsletter.output import Snapshot
-from newsletter.project import IssueFolder, Project, StatCache, issue_folders, templates_fingerprint
-
-if TYPE_CHECKING:
-    from newsletter.model import Newsletter
-
-
-class OptionValues(TypedDict):
-    """The options of a build or check, by the names of :class:`newsletter.assembly.Options`."""
-
-    drafts: bool
-    base_url: str | None
-    as_of: dt.date | None
+from newsletter.content.layout import issue_folders
+from newsletter.incremental.cache import digest, file_digest, tool_fingerprint
+from newsletter.incremental.scan import IssueFolder, StatCache, templates_fingerprint
+from newsletter.options import BuildReport, CheckReport, Options
+from newsletter.output import MARKER, FileState, expected_listing
+from newsletter.project import Project
 
 
 @dataclass(frozen=True)
-class CheckReport:
-    """What a check found: the problems that did not stop it, and what it counted."""
+class Snapshot:
+    """An output folder as a build left it: each file, the marker and every folder, with its state.
 
-    problems: list[Problem]
-    issues: int
-    entries: int
-
-    @classmethod
-    def of(cls, newsletter: Newsletter, problems: list[Problem]) -> CheckReport:
-        """Count the issues and entries of ``newsletter``."""
-        return cls(problems, len(newsletter.issues), sum(len(issue.entries) for issue in newsletter.issues))
-
-
-@dataclass(frozen=True)
-class BuildReport:
-    """What a build did, for the CLI to print."""
+    Folders are recorded because adding, removing or renaming anything in a
+    folder changes the folder's modification time: a file dropped into the
+    output by hand shows without listing every folder. States are plain
+    tuples, ``(size, mtime_ns, inode)`` as in :class:`FileState`, which load
+    several times faster than objects: a large site has tens of thousands.
+    """
 
     files: tuple[str, ...]
-    """Site paths of every file in the output."""
-    problems: list[Problem]
-    issues: int
-    entries: int
-    seconds: float = 0.0
+    folders: tuple[str, ...]
+    states: tuple[tuple[int, int, int], ...]
+    """Of each of ``files``, then of the marker, then of each of ``folders``."""
 
-    @property
-    def pages(self) -> list[str]:
-        """Site paths of the HTML files written."""
-        return [path for path in self.files if path.endswith(".html")]
+    @classmethod
+    def take(cls, output: Path, files: Mapping[str, FileState]) -> Snapshot:
+        """Record ``files`` as the build recorded them, and the marker and folders as they are now."""
+        folders = ("", *sorted(expected_listing(files) - set(files)))
+        states = [(state.size, state.mtime_ns, state.inode) for state in files.values()]
+        states += [_state(os.path.join(output, path)) for path in (MARKER, *folders)]
+        return cls(tuple(files), folders, tuple(states))
+
+    def matches(self, output: Path) -> bool:
+        """Whether every file and folder recorded is still exactly as it was, and the marker there."""
+        paths = [*self.files, MARKER, *self.folders]
+        if len(paths) != len(self.states):
+            return False
+        root = os.path.join(output, "")  # site paths are joined to it as strings: tens of thousands
+        try:
+            for path, (size, mtime_ns, inode) in zip(paths, self.states, strict=True):
+                found = os.stat(root + path)
+                if found.st_mtime_ns != mtime_ns or found.st_size != size or found.st_ino != inode:
+                    return False
+        except OSError:
+            return False
+        return True
+
+
+def _state(path: str) -> tuple[int, int, int]:
+    found = os.stat(path)
+    return found.st_size, found.st_mtime_ns, found.st_ino
 
 
 @dataclass(frozen=True)
@@ -130,7 +134,7 @@ class _CheckStamp:
     report: CheckReport
 
 
-def unchanged_build(project: Project, options: Mapping[str, object], strict: bool) -> BuildReport | None:
+def unchanged_build(project: Project, options: Options) -> BuildReport | None:
     """The report of the last build into the project's output if a build now would do nothing; else ``None``.
 
     Raises OutputError, as the build does, for an output folder it must not replace.
@@ -145,12 +149,12 @@ def unchanged_build(project: Project, options: Mapping[str, object], strict: boo
     except OSError:  # an unreadable file: the build says which
         return None
     # The inputs first: after an edit they differ, and checking them costs half as many stat calls.
-    if stamp.inputs != _build_digest(project, inputs, options, strict) or not stamp.output.matches(project.output_dir):
+    if stamp.inputs != _build_digest(project, inputs, options) or not stamp.output.matches(project.output_dir):
         return None
     return dataclasses.replace(stamp.report, seconds=time.perf_counter() - started)
 
 
-def unchanged_check(project: Project, options: Mapping[str, object], strict: bool) -> CheckReport | None:
+def unchanged_check(project: Project, options: Options) -> CheckReport | None:
     """What the last check (or build) of the project found if nothing it read changed since; else ``None``."""
     stamp = project.cache.get("stamps", _check_key(project), _CheckStamp)
     if stamp is None:
@@ -159,24 +163,24 @@ def unchanged_check(project: Project, options: Mapping[str, object], strict: boo
         inputs = Inputs.scan(project)
     except OSError:
         return None
-    return stamp.report if stamp.inputs == _check_digest(inputs, options, strict) else None
+    return stamp.report if stamp.inputs == _check_digest(inputs, options) else None
 
 
 def record_build(
-    project: Project, inputs: Inputs, options: Mapping[str, object], strict: bool, report: BuildReport,
+    project: Project, inputs: Inputs, options: Options, report: BuildReport,
     output: Snapshot,
 ) -> None:
     """Stamp a successful build of ``inputs`` that left ``output``."""
-    stamp = _BuildStamp(_build_digest(project, inputs, options, strict), report, output)
+    stamp = _BuildStamp(_build_digest(project, inputs, options), report, output)
     project.cache.put("stamps", _build_key(project), stamp)
     project.cache.prune("stamps", {_build_key(project), _check_key(project)})
 
 
 def record_check(
-    project: Project, inputs: Inputs, options: Mapping[str, object], strict: bool, report: CheckReport
+    project: Project, inputs: Inputs, options: Options, report: CheckReport
 ) -> None:
     """Stamp a successful check of ``inputs``."""
-    project.cache.put("stamps", _check_key(project), _CheckStamp(_check_digest(inputs, options, strict), report))
+    project.cache.put("stamps", _check_key(project), _CheckStamp(_check_digest(inputs, options), report))
     project.cache.prune("stamps", {_build_key(project), _check_key(project)})
 
 
@@ -193,13 +197,9 @@ def _check_key(project: Project) -> str:
                   str(project.content_dir.resolve()))
 
 
-def _build_digest(project: Project, inputs: Inputs, options: Mapping[str, object], strict: bool) -> str:
-    return digest("build", inputs.digest, _named(options, strict), str(project.output_dir.resolve()))
+def _build_digest(project: Project, inputs: Inputs, options: Options) -> str:
+    return digest("build", inputs.digest, options.key(), str(project.output_dir.resolve()))
 
 
-def _check_digest(inputs: Inputs, options: Mapping[str, object], strict: bool) -> str:
-    return digest("check", inputs.digest, _named(options, strict))
-
-
-def _named(options: Mapping[str, object], strict: bool) -> str:
-    return repr(sorted({**options, "strict": strict}.items()))
+def _check_digest(inputs: Inputs, options: Options) -> str:
+    return digest("check", inputs.digest, options.key())

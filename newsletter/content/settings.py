@@ -29,12 +29,13 @@ import zoneinfo
 from email import policy
 from urllib.parse import urlsplit
 
+from newsletter.content.fields import SLUG, Fields
+from newsletter.content.loading import RawDocument
+from newsletter.content.registry import REGISTRY_FIELDS, flat_authorities, read_registry
+from newsletter.content.urls import LINK_SCHEMES, WEB_SCHEMES, url_problem
 from newsletter.errors import Problem
-from newsletter.fields import SLUG, Fields
-from newsletter.loading import RawDocument
 from newsletter.model import DEFAULT_SECTIONS, Config, EmailConfig, Registry, SectionConfig
-from newsletter.registry import REGISTRY_FIELDS, flat_authorities, read_registry
-from newsletter.urls import LINK_SCHEMES, WEB_SCHEMES, url_problem
+from newsletter.options import Options
 
 CONFIG_FIELDS = (
     "title", "base_url", "description", "language", "timezone",
@@ -52,6 +53,14 @@ MERGE_TAG = re.compile(
 MAX_UNSUBSCRIBE_CHARS = 900
 """Keeps ``List-Unsubscribe: <...>`` on one header line under RFC 5322's 998 bytes."""
 SECTION_FIELDS = ("id", "title", "numbered")
+
+
+def read_settings(
+    doc: RawDocument, registry: RawDocument | None, options: Options
+) -> tuple[Config, list[Problem]]:
+    """Validate the settings and the registry; with errors, defaults stand in so entries are still checked."""
+    config, problems = read_config(doc, registry, options.base_url)
+    return config or Config(title="", base_url="https://example.invalid/"), problems
 
 
 def read_config(

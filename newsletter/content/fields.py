@@ -14,10 +14,10 @@ import re
 from collections.abc import Collection, Iterator
 from typing import Any
 
+from newsletter.content.loading import KeyPath, RawDocument, kind_of
+from newsletter.content.urls import LINK_SCHEMES, url_problem
 from newsletter.errors import Problem
-from newsletter.loading import KeyPath, RawDocument, kind_of
 from newsletter.model import EntryDate
-from newsletter.urls import LINK_SCHEMES, url_problem
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

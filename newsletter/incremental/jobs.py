@@ -19,9 +19,10 @@ from pathlib import Path
 
 import jinja2
 
-from newsletter.cache import Cache, Fingerprints, digest, tool_fingerprint
+from newsletter.incremental.cache import Cache, digest, tool_fingerprint
+from newsletter.incremental.fingerprints import Fingerprints
+from newsletter.incremental.parallel import run_all
 from newsletter.output import FileState, OutputFiles, Spool
-from newsletter.parallel import run_all
 from newsletter.render.jobs import Job
 
 ESTIMATED_MS_PER_JOB = 5.0

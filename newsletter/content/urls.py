@@ -1,6 +1,6 @@
 """What the tool accepts as a link: an absolute URL with one of the allowed schemes.
 
-Kept apart from :mod:`newsletter.fields`, which also reads raw documents and
+Kept apart from :mod:`newsletter.content.fields`, which also reads raw documents and
 the model: the command line checks ``--base-url`` without loading either.
 """
 

@@ -18,8 +18,8 @@ from typing import Any
 
 import yaml
 
+from newsletter.content.layout import ENTRY_SUFFIXES, ISSUE_FILE, REGISTRY_FILE, is_hidden
 from newsletter.errors import Problem
-from newsletter.project import REGISTRY_FILE, is_hidden
 
 try:  # the C parser is about eight times faster than the pure-Python one
     from yaml import CSafeLoader as _Loader
@@ -36,8 +36,6 @@ keeps Markdown rendering of a runaway paste bounded in time and memory."""
 MAX_YAML_NODES = 20_000
 """Most values one YAML document may expand to once aliases are followed."""
 
-ENTRY_SUFFIXES = (".md", ".yaml", ".yml")
-ISSUE_FILE = "issue.yaml"
 
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str",

@@ -1,0 +1,84 @@
+"""Validated issues -> the whole archive: what spans issues, in one place.
+
+Pure: no file access. Issues come validated one by one (or from the build
+cache); everything here reads every issue, so it runs on each build:
+references between entries are checked, issues put newest first, and
+deadlines (comment periods and effective dates) collected.
+
+Deadlines are relative to a given day, never to the clock: the archive's
+"upcoming" list is as of ``--as-of`` (default: the newest issue's date), and
+each issue's "Coming up" box is as of that issue's date and knows only what
+had been published by then, so an old issue never changes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from newsletter.content.issues import IssueResult
+from newsletter.content.lifecycle import FolderReferences, dangling
+from newsletter.errors import Problem, errors_in
+from newsletter.model import Config, Deadline, Entry, Issue, Newsletter, newest_first, soonest_first
+from newsletter.options import Options
+
+COMING_UP_LIMIT = 5
+"""How many deadlines an issue's "Coming up" box shows."""
+
+
+def deadlines_of(entries: Iterable[Entry]) -> list[Deadline]:
+    """Every comment deadline and effective date of ``entries``, soonest first."""
+    found = [
+        Deadline(date, kind, entry)
+        for entry in entries
+        for kind, date in (
+            ("comment_deadline", entry.lifecycle.comment_deadline),
+            ("effective_date", entry.lifecycle.effective_date),
+        )
+        if date is not None
+    ]
+    return soonest_first(found)
+
+
+def ahead(deadlines: Iterable[Deadline], as_of: dt.date) -> list[Deadline]:
+    """The deadlines that have not passed on ``as_of`` (a month-only date lasts all month)."""
+    return [deadline for deadline in deadlines if deadline.last_day >= as_of]
+
+
+def with_coming_up(archive: Newsletter) -> list[Issue]:
+    """Give each issue that shows a "Coming up" box the next deadlines known on its date."""
+    # Sorted once for the whole archive; each issue keeps the order when filtering.
+    everything = deadlines_of(entry for issue in archive.issues for entry in issue.entries)
+    result = []
+    for issue in archive.issues:
+        if not issue.show_coming_up:
+            result.append(issue)
+            continue
+        known = [d for d in everything if archive.issue_of(d.entry).date <= issue.date]
+        coming = ahead(known, issue.date)[:COMING_UP_LIMIT]
+        result.append(dataclasses.replace(issue, coming_up=tuple(coming)))
+    return result
+
+
+def collect(
+    config: Config,
+    results: Sequence[IssueResult],
+    references: Iterable[FolderReferences],
+    problems: list[Problem],
+    options: Options,
+) -> tuple[Newsletter | None, list[Problem]]:
+    """Check what spans issues and put the archive together; ``None`` if any problem is an error.
+
+    Everything here reads every issue, so it runs on each build, after the
+    issues themselves are validated (or found in the build cache).
+    """
+    problems = problems + [problem for _, found in results for problem in found] + dangling(references)
+    if errors_in(problems):
+        return None, sorted(problems)
+    issues = with_coming_up(Newsletter(config, tuple(newest_first(issue for issue, _ in results if issue))))
+    deadlines = deadlines_of(entry for issue in issues for entry in issue.entries)
+    as_of = options.as_of or (issues[0].date if issues else None)
+    upcoming = ahead(deadlines, as_of) if as_of else []
+    newsletter = Newsletter(config, tuple(issues), as_of, tuple(upcoming), tuple(deadlines))
+    return newsletter, sorted(problems)

@@ -1,0 +1,215 @@
+"""One development file -> a validated :class:`~newsletter.model.Entry`, Markdown rendered.
+
+Pure: no file access. Reading is two steps: the fields as written are
+validated (every problem collected, located at its value), then, only if
+none is an error, the entry's values are built from them: Markdown rendered
+and sanitized, plain text, summary and search words derived.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from newsletter.content.fields import SLUG, Fields, did_you_mean, xml_invalid_character
+from newsletter.content.lifecycle import LIFECYCLE_FIELDS, read_lifecycle
+from newsletter.content.loading import RawDocument
+from newsletter.content.markdown import excerpt, plain_text, render_markdown, search_words, strip_tracking
+from newsletter.errors import Problem, errors_in
+from newsletter.model import Authority, Config, Entry, EntryDate, Instrument, Lifecycle, Source
+
+ENTRY_FIELDS = (
+    "title", "section", "date", "authority", "tags", "sources", "url",
+    "highlight", "order", "draft", "body", "instruments", *LIFECYCLE_FIELDS,
+)
+SOURCE_FIELDS = ("title", "url")
+
+
+@dataclass(frozen=True)
+class _Written:
+    """An entry's fields as the editor wrote them, validated."""
+
+    title: str
+    section: str
+    date: EntryDate
+    authorities: tuple[Authority, ...]
+    tags: tuple[str, ...]
+    sources: tuple[Source, ...]
+    url: str | None
+    highlight: str | None
+    order: int | None
+    draft: bool
+    lifecycle: Lifecycle
+    instruments: tuple[Instrument, ...]
+    body: str
+
+
+def read_entries(
+    docs: Iterable[RawDocument], config: Config, issue_id: str, problems: list[Problem]
+) -> list[Entry]:
+    """Validate the development files of one issue; return the entries of those without errors."""
+    entries: list[Entry] = []
+    seen: dict[str, str] = {}
+    for doc in docs:
+        name = doc.path.rsplit("/", 1)[-1]
+        slug = name.rsplit(".", 1)[0]
+        if not SLUG.fullmatch(slug):
+            problems.append(Problem(doc.path, 1, 1, f"file name '{name}' is not a valid slug: "
+                                    "use lowercase letters, digits and hyphens"))
+        elif slug in seen:
+            problems.append(Problem(doc.path, 1, 1, f"slug '{slug}' is already used by {seen[slug]}"))
+        else:
+            seen[slug] = doc.path
+        problems.extend(doc.problems)
+        if doc.ok:
+            written = _read_fields(doc, config, problems)
+            if written is not None:
+                entries.append(_entry(written, doc.path, slug, issue_id, config))
+    return entries
+
+
+def _read_fields(doc: RawDocument, config: Config, problems: list[Problem]) -> _Written | None:
+    """Validate every field of ``doc``, adding to ``problems``; ``None`` if any is an error."""
+    before = len(problems)
+    is_markdown = doc.body is not None
+    fields = Fields(doc, [f for f in ENTRY_FIELDS if f != "body" or not is_markdown], problems)
+    title = fields.text("title", required=True)
+    section = _section_id(fields, config)
+    date = fields.date("date", required=True, allow_month=True)
+    authorities = _authorities(fields, config)
+    tags = fields.slug_list("tags")
+    sources = _sources(fields)
+    url = fields.url("url")
+    if section == "views" and url is None and not fields.has("url"):
+        fields.error(None, "missing required field 'url': entries in 'views' link to the article")
+    highlight = fields.text("highlight")
+    order = fields.integer("order")
+    draft = fields.boolean("draft")
+    lifecycle = read_lifecycle(fields)
+    instruments = _instruments(fields, config)
+    body = _body(doc, fields, needs_body=section != "views")
+    if errors_in(problems[before:]):
+        return None
+    assert title is not None and section is not None and date is not None
+    return _Written(
+        title.strip(), section, date, authorities, tuple(dict.fromkeys(tags)), sources, url, highlight,
+        order, draft, lifecycle, instruments, body,
+    )
+
+
+def _entry(written: _Written, source_path: str, slug: str, issue_id: str, config: Config) -> Entry:
+    """Build the entry's values: render its Markdown, derive its plain text, summary and search words."""
+    page_url = f"{config.base_url}issues/{issue_id}/"
+    body_html = render_markdown(written.body, page_url)
+    highlight_html = render_markdown(written.highlight, page_url) if written.highlight else None
+    body_text, highlight_text = plain_text(body_html), plain_text(highlight_html or "")
+    words = [written.title, body_text, highlight_text, *(source.title for source in written.sources)]
+    return Entry(
+        issue_id=issue_id,
+        slug=slug,
+        source_path=source_path,
+        title=written.title,
+        section_id=written.section,
+        date=written.date,
+        body_html=body_html,
+        authorities=written.authorities,
+        tags=written.tags,
+        sources=written.sources,
+        url=written.url,
+        highlight_html=highlight_html,
+        order=written.order,
+        draft=written.draft,
+        lifecycle=written.lifecycle,
+        instruments=written.instruments,
+        summary=excerpt(body_text or highlight_text),
+        search_words=search_words(words),
+    )
+
+
+def _section_id(fields: Fields, config: Config) -> str | None:
+    section_ids = [section.id for section in config.sections]
+    section = fields.text("section", required=True)
+    if section is not None and section not in section_ids:
+        fields.error(
+            "section",
+            f"unknown section '{section}'{did_you_mean(section, section_ids)} "
+            f"(sections: {', '.join(section_ids)})",
+        )
+    return section
+
+
+_IMAGE = re.compile(r"!\[[^\]]*\]\(|<img\b", re.IGNORECASE)
+
+
+def _warn_about_images(doc: RawDocument, fields: Fields, body: str) -> None:
+    """Images are removed from entries (mail clients block them); say so where one is written."""
+    found = _IMAGE.search(body)
+    if found:
+        line = doc.body_line + body.count("\n", 0, found.start()) if doc.body is not None else doc.at(("body",))[0]
+        fields.problems.append(Problem(doc.path, line, 1, "images are not shown in entries: "
+                                       "link to the image or the document instead", "warning"))
+
+
+def _body(doc: RawDocument, fields: Fields, needs_body: bool) -> str:
+    if doc.body is not None:
+        body = doc.body
+        bad = xml_invalid_character(body)
+        if bad:
+            offset = next(i for i, ch in enumerate(body) if xml_invalid_character(ch))
+            line = doc.body_line + body.count("\n", 0, offset)
+            fields.problems.append(Problem(doc.path, line, 1, f"body contains the control character {bad}"))
+    else:
+        body = fields.text("body") or ""
+    _warn_about_images(doc, fields, body)
+    if needs_body and not body.strip():
+        where = "after the front matter" if doc.body is not None else "under 'body'"
+        fields.problems.append(
+            Problem(doc.path, doc.body_line if doc.body is not None else 1, 1,
+                    f"entry has no body: write a paragraph or two {where}")
+        )
+    return body
+
+
+def _authorities(fields: Fields, config: Config) -> tuple[Authority, ...]:
+    registry = config.registry
+    keys = registry.authority_keys()
+    authorities = []
+    for index, reference in enumerate(fields.text_list("authority", one_allowed=True)):
+        reference = reference.strip()
+        known = registry.authority(reference)
+        if known is not None:
+            authorities.append(known)
+            continue
+        authorities.append(Authority(reference, reference))
+        if registry.by_id:
+            fields.item_problem("authority", index, f"unknown authority id '{reference}'"
+                                f"{did_you_mean(reference, keys) or ' (not in the registry)'}")
+        elif keys:
+            fields.item_problem("authority", index, f"unknown authority '{reference}'"
+                                f"{did_you_mean(reference, keys) or ' (not in authorities in newsletter.yaml)'}",
+                                "warning")
+    return tuple(authorities)
+
+
+def _instruments(fields: Fields, config: Config) -> tuple[Instrument, ...]:
+    instruments = []
+    known_ids = [instrument.id for instrument in config.registry.instruments]
+    for index, instrument_id in enumerate(fields.text_list("instruments", one_allowed=True)):
+        instrument = config.registry.instrument(instrument_id.strip())
+        if instrument is None:
+            fields.item_problem("instruments", index, f"unknown instrument '{instrument_id}'"
+                                f"{did_you_mean(instrument_id, known_ids) or ' (not in the registry)'}")
+        else:
+            instruments.append(instrument)
+    return tuple(instruments)
+
+
+def _sources(fields: Fields) -> tuple[Source, ...]:
+    sources = []
+    for source in fields.mappings("sources", SOURCE_FIELDS):
+        title = source.text("title", required=True)
+        url = source.url("url", required=True)
+        if title is not None and url is not None:
+            sources.append(Source(title.strip(), strip_tracking(url)))
+    return tuple(sources)
