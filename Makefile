@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test lint golden bench serve clean
+.PHONY: build test lint golden expected bench serve clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,14 +20,17 @@ test: $(STAMP)
 	$(BIN)/pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check newsletter tests
-	$(BIN)/mypy newsletter
+	$(BIN)/ruff check newsletter tests bench
+	$(BIN)/mypy newsletter tests
 
 serve: $(STAMP)
 	$(BIN)/newsletter serve
 
 golden: $(STAMP)
 	$(BIN)/python -m tests.golden --regenerate
+
+expected: $(STAMP)
+	$(BIN)/python -m tests.test_invalid_content --regenerate
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py $(BENCH_ARGS)

@@ -6,12 +6,17 @@ they find instead of stopping at the first; only when a step is done does
 the caller raise :class:`ContentError` with all of them, and only the CLI
 turns them into text.
 
-Exception tree::
+Exception tree (the CLI's exit code for each in brackets)::
 
-    NewsletterError            base of everything this package raises on purpose
-    ├── ContentError           the project's files are wrong; carries Problems
-    ├── OutputError            the output folder cannot be safely replaced
-    └── AuthoringError         a new project, issue or entry cannot be created as asked
+    NewsletterError            base of everything this package raises on purpose [1]
+    ├── ContentError           the project's files are wrong; carries Problems [1]
+    ├── OutputError            the output folder cannot be safely replaced [1]
+    ├── AuthoringError         a new project, issue or entry cannot be created as asked [2]
+    ├── SendError              the issue cannot be sent, or the SMTP server would not take it [1]
+    └── ListenError            the preview cannot listen on the address asked for [1]
+
+Anything else that escapes is a bug in the tool: the CLI reports it as an
+internal error with exit code 70 (and a traceback with ``--debug``).
 """
 
 from __future__ import annotations
@@ -78,3 +83,11 @@ class OutputError(NewsletterError):
 
 class AuthoringError(NewsletterError):
     """A file cannot be created as asked; the message says why and what to do."""
+
+
+class SendError(NewsletterError):
+    """The issue cannot be sent, or the SMTP server would not take it."""
+
+
+class ListenError(NewsletterError):
+    """The preview cannot listen on the address asked for."""

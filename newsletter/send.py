@@ -18,7 +18,7 @@ from email.parser import BytesHeaderParser
 
 from newsletter.build import render
 from newsletter.content.fields import SLUG
-from newsletter.errors import NewsletterError, Problem
+from newsletter.errors import Problem, SendError
 from newsletter.options import Options
 from newsletter.project import Project
 
@@ -26,10 +26,6 @@ PASSWORD_VARIABLE = "NEWSLETTER_SMTP_PASSWORD"
 """Where the SMTP password is read from: a flag would leave it in the shell's history."""
 
 TIMEOUT_SECONDS = 30
-
-
-class SendError(NewsletterError):
-    """The issue cannot be sent, or the SMTP server would not take it."""
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,7 @@ import jinja2
 import watchfiles
 
 from newsletter.build import build
-from newsletter.errors import ContentError, NewsletterError, Problem, errors_in
+from newsletter.errors import ContentError, ListenError, NewsletterError, Problem, errors_in
 from newsletter.incremental.cache import digest
 from newsletter.incremental.stamps import unchanged_build
 from newsletter.options import BuildReport, Options
@@ -329,10 +329,6 @@ def _remove_interrupted(site: Path) -> None:
     for leftover in site.parent.glob(f".{site.name}.*"):
         if leftover != previous_output(site) and leftover.is_dir() and not leftover.is_symlink():
             shutil.rmtree(leftover, ignore_errors=True)
-
-
-class ListenError(NewsletterError):
-    """The preview cannot listen on the address asked for."""
 
 
 def _listen(host: str, port: int, preview: Preview) -> PreviewServer:

@@ -6,8 +6,11 @@ optionally ``REMOVE`` (project paths to delete, one per line) and
 lines the CLI prints on stderr. Cases whose name starts with ``warning-``
 must also fail under ``--strict``.
 
-After changing messages on purpose, regenerate and review the diff with:
-``.venv/bin/python -m tests.test_invalid_content --regenerate``
+The valid project is built once per session and copied for each case, so a
+case costs its own ``check`` and ``build`` only.
+
+After changing messages on purpose, regenerate every ``expected.txt`` with
+``make expected`` and review ``git diff tests/invalid``.
 """
 
 from __future__ import annotations
@@ -54,14 +57,23 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
-@pytest.fixture
-def built_project(tmp_path: Path) -> tuple[Path, dict[str, bytes]]:
-    """A valid project built once, with a snapshot of its output."""
-    root = tmp_path / "project"
+@pytest.fixture(scope="session")
+def built_once(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, bytes]]:
+    """The valid project, built once for the whole session, with a snapshot of its output."""
+    root = tmp_path_factory.mktemp("valid") / "project"
     lay_out(None, root)
     result = run("build", cwd=root)
     assert result.exit_code == 0, result.output
     return root, snapshot(root / "output")
+
+
+@pytest.fixture
+def built_project(built_once: tuple[Path, dict[str, bytes]], tmp_path: Path) -> tuple[Path, dict[str, bytes]]:
+    """A copy of the valid project and its output for one case (the build cache stays behind)."""
+    source, before = built_once
+    root = tmp_path / "project"
+    shutil.copytree(source, root, symlinks=True, ignore=shutil.ignore_patterns(".newsletter-cache"))
+    return root, before
 
 
 def test_there_are_at_least_thirty_cases() -> None:

@@ -154,7 +154,7 @@ def _load_markdown_file(path: Path, root: Path) -> RawDocument:
 
 
 def _read_text(path: Path, doc: RawDocument) -> str | None:
-    """Decode a file as UTF-8 (BOM allowed) with ``\\n`` line endings."""
+    r"""Decode a file as UTF-8 (BOM allowed) with ``\n`` line endings."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:

@@ -1,4 +1,15 @@
-"""Renderers: one module per output kind, each returning ``{site path: bytes}``.
+"""The model -> output files: one module per output kind, each returning ``{site path: bytes}``.
+
+Owns: the template environment and the project's overrides (``templates``,
+``theme``), the web edition (``site``, ``taxonomy``, ``fragments``,
+``search``, ``sitemap``), the email edition (``email``, ``text``), feeds and
+calendars, and the split of all of it into jobs (``jobs``). Rendering never
+reads the project's files: everything comes in the model or the templates.
+
+May import: the standard library, Jinja and the output libraries,
+:mod:`newsletter.model`, :mod:`newsletter.errors` and the pure helpers of
+:mod:`newsletter.content` (``markdown``, ``urls``); never its loading, nor
+:mod:`newsletter.incremental` or :mod:`newsletter.cli`.
 
 For rebuilds, every kind is also split into jobs (see ``jobs.py``) that are
 given only what their files depend on, so an edit re-renders only the files
