@@ -18,7 +18,9 @@ Stability rules, which feed readers rely on:
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -150,23 +152,43 @@ def write_feed(feed: Feed, config: Config, formats: Iterable[str]) -> Files:
 
 
 def rss(feed: Feed, self_url: str, config: Config) -> bytes:
-    """RSS 2.0 with the full HTML in ``content:encoded``."""
-    xml: bytes = _generator(feed, self_url, "application/rss+xml", config).rss_str(pretty=True)
-    return xml
+    """RSS 2.0 with the full HTML in ``content:encoded``.
+
+    Readers show an RSS ``description`` as HTML, so the plain-text summaries
+    and the channel description are HTML-escaped before feedgen escapes them
+    for XML; titles are plain text, with ``<`` and ``&`` written as the RSS
+    Best Practices Profile asks, so that every reader shows them literally.
+    """
+    generator = _generator(feed, self_url, "application/rss+xml", config, escape_descriptions=True)
+    xml: bytes = generator.rss_str(pretty=True)
+    return _TITLE.sub(_literal_title, xml)
 
 
 def atom(feed: Feed, self_url: str, config: Config) -> bytes:
-    """Atom 1.0 with the full HTML as escaped ``html`` content."""
+    """Atom 1.0 with the full HTML as escaped ``html`` content (summaries and subtitle are ``text``)."""
     xml: bytes = _generator(feed, self_url, "application/atom+xml", config).atom_str(pretty=True)
     return xml
 
 
-def _generator(feed: Feed, self_url: str, media_type: str, config: Config) -> FeedGenerator:
+_TITLE = re.compile(rb"<title>([^<]*)</title>")
+
+
+def _literal_title(found: re.Match[bytes]) -> bytes:
+    text = found.group(1).replace(b"&amp;", b"&#x26;").replace(b"&lt;", b"&#x3C;")
+    return b"<title>" + text + b"</title>"
+
+
+def _generator(
+    feed: Feed, self_url: str, media_type: str, config: Config, escape_descriptions: bool = False
+) -> FeedGenerator:
     """Fill a feedgen generator; every date is set so feedgen never falls back to now()."""
+    def as_description(text: str) -> str:
+        return html.escape(text, quote=False) if escape_descriptions else text
+
     generator = FeedGenerator()
     generator.id(feed.page_url)
     generator.title(feed.title)
-    generator.description(feed.description)
+    generator.description(as_description(feed.description))
     generator.author({"name": config.title})
     generator.link(href=self_url, rel="self", type=media_type)
     generator.link(href=feed.page_url, rel="alternate", type="text/html")
@@ -181,7 +203,8 @@ def _generator(feed: Feed, self_url: str, media_type: str, config: Config) -> Fe
         entry.link(href=item.url, rel="alternate", type="text/html")
         entry.published(item.published)
         entry.updated(item.published)
-        entry.description(item.summary, isSummary=True)
+        entry.summary(item.summary)  # Atom's summary: plain text
+        entry.description(as_description(item.summary))  # RSS only: the content below replaces Atom's
         entry.content(item.content_html, type="html")
         for tag in item.tags:
             entry.category(term=tag)
