@@ -25,6 +25,7 @@ from newsletter.errors import ContentError, Problem, errors_in
 from newsletter.incremental.rebuild import Rebuild
 from newsletter.model import Newsletter
 from newsletter.options import BuildReport, CheckReport, Options
+from newsletter.output import output_lock
 from newsletter.project import Project
 from newsletter.render import output_jobs, output_problems
 from newsletter.render.jobs import Files, run_jobs
@@ -38,8 +39,8 @@ STAGES = ("loading", "checking", "rendering", "writing")
 Progress = Callable[[str], None]
 
 
-def _quiet(stage: str) -> None:
-    """Report no progress."""
+def _quiet(what: str) -> None:
+    """Report nothing."""
 
 
 @dataclass(frozen=True)
@@ -51,13 +52,21 @@ class Rendered:
     problems: list[Problem]
 
 
-def build(project: Project, options: Options, on_stage: Progress = _quiet) -> BuildReport:
+def build(project: Project, options: Options, on_stage: Progress = _quiet, on_busy: Progress = _quiet) -> BuildReport:
     """Validate, render and write the whole site; nothing is written if anything fails.
 
     ``on_stage`` is called with each name in ``STAGES`` as that step starts.
+    Builds of one output folder take turns: ``on_busy`` is called with the
+    folder before this one waits for another (see :func:`newsletter.output.output_lock`).
     """
     started = time.perf_counter()
     project.check_output_dir()
+    with output_lock(project.output_dir, lambda: on_busy(str(project.output_dir))):
+        return _build(project, options, on_stage, started)
+
+
+def _build(project: Project, options: Options, on_stage: Progress, started: float) -> BuildReport:
+    """The build itself, holding the output folder's lock."""
     rebuild = Rebuild(project, options)
     on_stage("loading")
     newsletter, checked = _assembled(project, rebuild, on_stage)

@@ -13,17 +13,28 @@ and sizes skip it), and when nothing changed at all the folder is left as it
 is. What the last build wrote is recorded as a :class:`FileState` per file;
 an existing file is reused only while it is still exactly as recorded, so a
 file edited by hand in the output is replaced.
+
+The new folder takes the old one's place in one step where the system can
+exchange two paths atomically (Linux's ``renameat2`` with
+``RENAME_EXCHANGE``): the output folder then always exists and always holds
+a complete build, even for a web server reading it during the build.
+Elsewhere it takes two renames, and for a moment there is no output folder.
+Builds of one output folder take turns (:func:`output_lock`), and each
+clears what killed builds left beside it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
 import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from newsletter.errors import OutputError
@@ -167,6 +178,66 @@ def write_output(
     if not keep_previous:
         _discard(previous_output(output))
     return states
+
+
+@contextlib.contextmanager
+def output_lock(output: Path, on_busy: Callable[[], None]) -> Iterator[None]:
+    """Hold the lock of ``output`` while a build writes it, its previous copy and its staging folders.
+
+    A second build of the same folder calls ``on_busy`` (which may raise to
+    give up), then waits its turn. Holding the lock, it first removes the
+    staging folders that killed builds left (see :func:`clear_leftovers`).
+    The lock is advisory (``flock``) and dies with its process; where the
+    system has none (Windows), builds of one folder must not overlap.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not on POSIX
+        yield
+        return
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(lock_path(output), os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as error:
+        raise OutputError(f"cannot write beside the output folder: {describe(error)}") from error
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            on_busy()
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        clear_leftovers(output)
+        yield
+    finally:
+        os.close(descriptor)
+
+
+def lock_path(output: Path) -> Path:
+    """The file whose lock a build of ``output`` holds: beside it, like its staging folders."""
+    return output.parent / f".{output.name}.lock"
+
+
+LEFTOVER_KINDS = ("spool", "new", "old")
+"""The staging folders a build makes beside the output: ``.output.spool-*``, ``.output.new-*``, ``.output.old-*``."""
+
+
+def clear_leftovers(output: Path) -> list[Path]:
+    """Remove the staging folders a killed build of ``output`` left; call only while holding its lock."""
+    prefixes = tuple(f".{output.name}.{kind}-" for kind in LEFTOVER_KINDS)
+    removed = []
+    with contextlib.suppress(OSError), os.scandir(output.parent) as found:
+        for item in found:
+            if item.name.startswith(prefixes) and item.is_dir(follow_symlinks=False):
+                shutil.rmtree(item.path, ignore_errors=True)
+                removed.append(Path(item.path))
+    return removed
+
+
+def describe(error: OSError) -> str:
+    """``path: reason`` for a failed system call, with both paths of a rename."""
+    where = " -> ".join(str(name) for name in (error.filename, error.filename2) if name is not None)
+    reason = error.strerror or str(error)
+    return f"{where}: {reason}" if where else reason
 
 
 def previous_output(output: Path) -> Path:
@@ -367,6 +438,26 @@ def _swap_into_place(staging: Path, output: Path) -> None:
         os.replace(staging, output)
         return
     spare = previous_output(output)
+    if exchange(staging, output):  # one step: ``output`` is the new build, ``staging`` the old one
+        if staging != spare:
+            _keep_or_remove(staging, spare)
+        return
+    _swap_in_two_steps(staging, output, spare)
+
+
+def _keep_or_remove(old: Path, spare: Path) -> None:
+    """Keep the replaced output as the previous one if that place is free; otherwise remove it."""
+    try:
+        if not spare.exists():  # free unless a folder we do not own has the name
+            os.replace(old, spare)
+            return
+    except OSError:
+        pass  # the new output is in place; keeping the old one is only an optimisation
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _swap_in_two_steps(staging: Path, output: Path, spare: Path) -> None:
+    """Where paths cannot be exchanged: move the old output aside, then the new one in."""
     holder = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
     try:
         os.replace(output, holder / "site")
@@ -376,9 +467,32 @@ def _swap_into_place(staging: Path, output: Path) -> None:
             os.replace(holder / "site", output)
         shutil.rmtree(holder, ignore_errors=True)
         raise
-    try:
-        if not spare.exists():  # free unless a folder we do not own has the name
-            os.replace(holder / "site", spare)
-    except OSError:
-        pass  # the new output is in place; keeping the old one is only an optimisation
+    _keep_or_remove(holder / "site", spare)
     shutil.rmtree(holder, ignore_errors=True)
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+@lru_cache(maxsize=1)
+def _renameat2() -> Callable[..., int] | None:
+    """The C library's ``renameat2``, where there is one (Linux, glibc 2.28 and later)."""
+    try:
+        function: Callable[..., int] = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return None
+    return function
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Swap two paths in one atomic step; ``False`` where the system or file system cannot."""
+    renameat2 = _renameat2()
+    if renameat2 is None:
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(first), None, str(second))

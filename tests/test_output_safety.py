@@ -79,9 +79,11 @@ def test_failure_while_writing_keeps_previous_output(
 def test_ctrl_c_between_the_moves_of_the_swap_puts_the_old_output_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Where paths cannot be exchanged in one step, the swap takes two moves."""
     target = tmp_path / "site"
     write_output({"index.html": b"previous"}, target)
     move = os.replace
+    monkeypatch.setattr(output, "exchange", lambda first, second: False)
 
     def interrupted_after_moving_the_output_away(source: object, destination: object) -> None:
         move(source, destination)  # type: ignore[arg-type]

@@ -19,6 +19,7 @@ import click
 from newsletter.cli.common import build_summary, count, find_project, print_problems, project_options, run_command
 from newsletter.cli.progress import StageProgress, wants_progress
 from newsletter.content.urls import WEB_SCHEMES, url_problem
+from newsletter.errors import OutputError
 from newsletter.incremental.stamps import unchanged_build, unchanged_check
 from newsletter.options import BuildReport, CheckReport, Options
 from newsletter.project import Project
@@ -32,11 +33,14 @@ from newsletter.project import Project
               help="Publish under this URL instead of base_url (preview deploys).")
 @click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="List deadlines still ahead on this day (YYYY-MM-DD).  [default: the newest issue's date]")
+@click.option("--no-wait", is_flag=True,
+              help="Fail at once if another build is writing the same output folder, instead of waiting.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but problems.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list every file written.")
 def build_command(
     config_path: Path, content_dir: Path | None, output_dir: Path | None, drafts: bool,
-    strict: bool, debug: bool, base_url: str | None, as_of: dt.datetime | None, quiet: bool, verbose: bool,
+    strict: bool, debug: bool, base_url: str | None, as_of: dt.datetime | None, no_wait: bool, quiet: bool,
+    verbose: bool,
 ) -> None:
     """Validate the content, then write the site, email and feeds into the output folder."""
     if quiet and verbose:
@@ -45,7 +49,7 @@ def build_command(
     options = Options(drafts, _base_url(base_url), as_of.date() if as_of else None, strict)
     show_progress = not quiet and wants_progress(sys.stderr)
     report = run_command(
-        lambda: unchanged_build(project, options) or _build(project, options, show_progress), debug
+        lambda: unchanged_build(project, options) or _build(project, options, show_progress, no_wait), debug
     )
     print_problems(report.problems)
     if verbose:
@@ -55,16 +59,25 @@ def build_command(
         click.echo(build_summary(report, project.output_dir))
 
 
-def _build(project: Project, options: Options, show_progress: bool) -> BuildReport:
+def _build(project: Project, options: Options, show_progress: bool, no_wait: bool) -> BuildReport:
     """Run the whole build."""
     # Imported here, not at the top: the build loads Jinja, Markdown, YAML and the other
     # libraries (about 0.3 s), which a build answered from its stamp does without.
     from newsletter.build import STAGES, build
 
+    on_busy = _refuse_to_wait if no_wait else _say_waiting
     if not show_progress:
-        return build(project, options)
+        return build(project, options, on_busy=on_busy)
     with StageProgress(STAGES, sys.stderr) as progress:
-        return build(project, options, progress.advance)
+        return build(project, options, progress.advance, on_busy)
+
+
+def _say_waiting(output: str) -> None:
+    click.echo(f"waiting for another build of this project to finish writing {output}…", err=True)
+
+
+def _refuse_to_wait(output: str) -> None:
+    raise OutputError(f"another build is writing {output}; try again once it is done (or leave out --no-wait)")
 
 
 @click.command("check")

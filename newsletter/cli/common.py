@@ -1,12 +1,15 @@
 """What the commands share: the options that find a project, and how results and failures are printed.
 
 Exit codes: 0 success, 1 content errors (each printed as
-``path:line:column: error: message``), 2 usage errors, 70 a bug in the tool.
-Colours appear only on a terminal and never when ``NO_COLOR`` is set.
+``path:line:column: error: message``) and other failures the user can fix
+(a full disk, a read-only folder), 2 usage errors, 130 interrupted by
+Ctrl-C, 143 stopped by SIGTERM, 70 a bug in the tool. Colours appear only
+on a terminal and never when ``NO_COLOR`` is set.
 """
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +19,7 @@ import click
 
 from newsletter.errors import AuthoringError, ContentError, NewsletterError, Problem, summary_line
 from newsletter.options import BuildReport
+from newsletter.output import describe
 from newsletter.project import Project
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -64,10 +68,26 @@ def find_project(config_path: Path, content_dir: Path | None, output_dir: Path |
     )
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that every clean-up that runs for one runs for the other."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
+def handle_termination() -> None:
+    """Treat SIGTERM as Ctrl-C: staging folders are removed and the output is left whole."""
+    signal.signal(signal.SIGTERM, _terminated)
+
+
 def run_command(action: Callable[[], T], debug: bool) -> T:
     """Run a command's work, turning expected failures into messages and exit codes."""
     try:
         return action()
+    except KeyboardInterrupt as interrupt:
+        click.secho("stopped: the output folder is as the last finished build left it", fg="red", err=True)
+        sys.exit(143 if isinstance(interrupt, Terminated) else 130)
     except AuthoringError as error:  # a refused argument (a folder not empty): exit 2, but no usage text
         click.secho(f"error: {error}", fg="red", err=True)
         sys.exit(2)
@@ -77,6 +97,9 @@ def run_command(action: Callable[[], T], debug: bool) -> T:
         sys.exit(1)
     except NewsletterError as error:
         click.secho(f"error: {error}", fg="red", err=True)
+        sys.exit(1)
+    except OSError as error:  # the machine refused: a full disk, a read-only or unreadable path
+        click.secho(f"error: {describe(error)}", fg="red", err=True)
         sys.exit(1)
     except Exception as error:  # an unexpected failure: say so plainly, trace on request
         if debug:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -51,7 +52,7 @@ def run_all(task: Callable[[int], T], count: int, estimated_ms: float) -> list[T
     try:
         # Workers share this process's memory until they write to it; their cycle collector would
         # write to every object it walks, copying nearly all of it. Frozen objects are not walked.
-        with multiprocessing.get_context("fork").Pool(workers, initializer=gc.freeze) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker) as pool:
             mapped = pool.map(_run_task, order, chunksize=-(-count // chunks))
     finally:
         _task = None
@@ -59,6 +60,16 @@ def run_all(task: Callable[[int], T], count: int, estimated_ms: float) -> list[T
     for index, result in zip(order, mapped, strict=True):
         results[index] = task(index) if isinstance(result, _Failed) else result
     return results
+
+
+def _start_worker() -> None:
+    """Prepare a forked worker: its parent's objects frozen, and the default answer to SIGTERM.
+
+    The parent may treat SIGTERM as Ctrl-C; a worker is ended with SIGTERM
+    when the pool closes, and must simply stop.
+    """
+    gc.freeze()
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _interleaved(count: int, chunks: int) -> list[int]:
