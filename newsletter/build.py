@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import jinja2
 
 from newsletter.content.archive import collect
+from newsletter.content.layout import REGISTRY_FILE, place_problems
 from newsletter.content.loading import load_settings
 from newsletter.content.settings import read_settings
 from newsletter.errors import ContentError, Problem, errors_in
@@ -29,7 +30,7 @@ from newsletter.output import output_lock
 from newsletter.project import Project
 from newsletter.render import output_jobs, output_problems
 from newsletter.render.jobs import Files, run_jobs
-from newsletter.render.theme import template_problem, template_syntax_problems
+from newsletter.render.theme import TEMPLATES_FOLDER, template_problem, template_syntax_problems
 
 __all__ = ["STAGES", "Project", "Rendered", "build", "check", "render"]
 
@@ -112,7 +113,10 @@ def render(project: Project, options: Options) -> Rendered:
 def _assembled(project: Project, rebuild: Rebuild, on_stage: Progress = _quiet) -> tuple[Newsletter, list[Problem]]:
     """Load and validate the settings and every issue, then assemble the archive; raise ContentError on errors."""
     options = rebuild.options
+    places = [project.config_path, project.root / REGISTRY_FILE, project.root / TEMPLATES_FOLDER]
+    refused = place_problems(project.root, project.content_dir, places)
     config, problems = read_settings(*load_settings(project.root, project.config_path), options)
+    problems = refused + problems
     read = rebuild.read_issues(config)
     on_stage("checking")
     newsletter, problems = collect(config, read.results, read.references, problems, options)

@@ -39,11 +39,32 @@ class Problem:
     severity: Severity = "error"
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.message}"
+        return f"{printable(self.path)}:{self.line}:{self.column}: {self.severity}: {printable(self.message)}"
 
     def as_error(self) -> Problem:
         """Return this problem with its severity raised to error (``--strict``)."""
         return Problem(self.path, self.line, self.column, self.message, "error")
+
+
+def printable(text: str) -> str:
+    r"""``text`` on one line and encodable: line breaks and control characters as ``\n`` or ``\x07``.
+
+    File names may hold anything but ``/``: a newline would split a message
+    in two, and bytes that are not UTF-8 (kept by Python as surrogates)
+    would fail to print at all; they are shown as ``\xff``.
+    """
+    if text.isprintable():
+        return text
+    return "".join(_escaped(character) for character in text)
+
+
+def _escaped(character: str) -> str:
+    code = ord(character)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, as os.fsdecode keeps it
+        return f"\\x{code - 0xDC00:02x}"
+    if character.isprintable() or character == " ":
+        return character
+    return repr(character)[1:-1]
 
 
 def errors_in(problems: Iterable[Problem]) -> list[Problem]:

@@ -88,8 +88,7 @@ class Spool:
         for relative, data in files.items():
             path = self.path(relative)
             os.makedirs(os.path.dirname(path), exist_ok=True)
-            with open(path, "wb") as file:
-                file.write(data)
+            write_file(path, data)
         return tuple(files)
 
     def path(self, relative: str) -> str:
@@ -231,6 +230,15 @@ def clear_leftovers(output: Path) -> list[Path]:
                 shutil.rmtree(item.path, ignore_errors=True)
                 removed.append(Path(item.path))
     return removed
+
+
+def write_file(path: str, data: bytes) -> None:
+    """Write ``data`` to ``path``; a failure (a full disk) names the file, which the system does not."""
+    try:
+        with open(path, "wb") as file:
+            file.write(data)
+    except OSError as error:
+        raise OutputError(f"cannot write {path}: {error.strerror or error}") from error
 
 
 def describe(error: OSError) -> str:
@@ -379,8 +387,7 @@ def _stage(
         if isinstance(files, OutputFiles) and files.spool is not None and relative in files.new:
             os.replace(files.spool.path(relative), destination)
         else:
-            with open(destination, "wb") as file:
-                file.write(files[relative])
+            write_file(destination, files[relative])
         states[relative] = FileState.of(destination)
     return states
 
@@ -420,7 +427,7 @@ def _mark(staging: Path, output: Path) -> None:
         return
     _unlink(str(marker))
     if not (unchanged and _link(current, marker)):
-        marker.write_text(_MARKER_TEXT)
+        write_file(str(marker), _MARKER_TEXT.encode())
 
 
 def _link(source: str | Path, destination: str | Path) -> bool:

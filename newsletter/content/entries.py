@@ -74,7 +74,7 @@ def _read_fields(doc: RawDocument, config: Config, problems: list[Problem]) -> _
     before = len(problems)
     is_markdown = doc.body is not None
     fields = Fields(doc, [f for f in ENTRY_FIELDS if f != "body" or not is_markdown], problems)
-    title = fields.text("title", required=True)
+    title = fields.line("title", required=True)
     section = _section_id(fields, config)
     date = fields.date("date", required=True, allow_month=True)
     authorities = _authorities(fields, config)
@@ -129,7 +129,7 @@ def _entry(written: _Written, source_path: str, slug: str, issue_id: str, config
 
 def _section_id(fields: Fields, config: Config) -> str | None:
     section_ids = [section.id for section in config.sections]
-    section = fields.text("section", required=True)
+    section = fields.line("section", required=True)
     if section is not None and section not in section_ids:
         fields.error(
             "section",
@@ -208,7 +208,7 @@ def _instruments(fields: Fields, config: Config) -> tuple[Instrument, ...]:
 def _sources(fields: Fields) -> tuple[Source, ...]:
     sources = []
     for source in fields.mappings("sources", SOURCE_FIELDS):
-        title = source.text("title", required=True)
+        title = source.line("title", required=True)
         url = source.url("url", required=True)
         if title is not None and url is not None:
             sources.append(Source(title.strip(), strip_tracking(url)))

@@ -21,6 +21,7 @@ from newsletter.model import EntryDate
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_LINE_BREAK = re.compile("[\n\r\x85\u2028\u2029]")
 _DATE = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
 
 
@@ -111,6 +112,27 @@ class Fields:
             self._expect(key, value, "text")
             return None
         return self.checked_text(key, value)
+
+    def line(self, key: str, required: bool = False) -> str | None:
+        """A one-line text, without surrounding space: a title, a name, an id.
+
+        Such values end up in email headers, calendar fields and one-line
+        listings, where a line break would break the output; YAML makes them
+        easy to write by accident (a ``|`` block, a quoted ``\\n``).
+        """
+        value = self.text(key, required)
+        if value is None:
+            return None
+        value = value.strip()
+        found = _LINE_BREAK.search(value)
+        if found:
+            self.error(key, f"'{key}' must be one line, but it holds a line break (U+{ord(found.group()):04X}): "
+                            "join the lines")
+            return None
+        if required and not value:
+            self.error(key, f"'{key}' is empty")
+            return None
+        return value
 
     def checked_text(self, key: str, value: str) -> str | None:
         """Reject characters that cannot appear in HTML or XML output."""

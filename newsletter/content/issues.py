@@ -88,7 +88,7 @@ def _read_issue_meta(doc: RawDocument, config: Config, issue_id: str, problems: 
         return None
     fields = Fields(doc, ISSUE_FIELDS, problems)
     date = fields.date("date", required=True)
-    title = fields.text("title")
+    title = fields.line("title")
     summary = fields.text("summary") or ""
     intro = fields.text("intro") or ""
     draft = fields.boolean("draft")

@@ -24,7 +24,7 @@ REFERENCE_FIELDS = ("supersedes", "related")
 
 def read_lifecycle(fields: Fields) -> Lifecycle:
     """Read the optional lifecycle fields of one entry."""
-    status = fields.text("status")
+    status = fields.line("status")
     if status is not None and status not in STATUSES:
         fields.error(
             "status",
@@ -35,7 +35,7 @@ def read_lifecycle(fields: Fields) -> Lifecycle:
         status=status,
         comment_deadline=fields.date("comment_deadline", allow_month=True),
         effective_date=fields.date("effective_date", allow_month=True),
-        document_number=fields.text("document_number"),
+        document_number=fields.line("document_number"),
         supersedes=_references(fields, "supersedes"),
         related=_references(fields, "related"),
     )

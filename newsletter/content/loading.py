@@ -36,6 +36,9 @@ keeps Markdown rendering of a runaway paste bounded in time and memory."""
 MAX_YAML_NODES = 20_000
 """Most values one YAML document may expand to once aliases are followed."""
 
+MAX_YAML_DEPTH = 64
+"""Deepest nesting of lists and mappings accepted; real settings and entries nest three or four deep."""
+
 
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str",
@@ -259,6 +262,11 @@ class _Walker:
                 self.fail(node, "document expands to too many values (are aliases nested?)")
             return None
         self.doc.values.setdefault(keypath, self.position(node))
+        if len(keypath) > MAX_YAML_DEPTH:
+            if not self.exhausted:
+                self.exhausted = True
+                self.fail(node, f"values are nested more than {MAX_YAML_DEPTH} deep")
+            return None
         if node.tag not in _PLAIN_TAGS:
             self.fail(node, f"YAML tag '{node.tag}' is not allowed: use plain text, numbers and lists")
             return None

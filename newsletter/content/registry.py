@@ -37,21 +37,21 @@ def read_registry(fields: Fields) -> Registry:
     """Read a registry mapping (authorities and instruments keyed by id)."""
     authorities = [
         Authority(
-            short=entry.text("abbreviation") or key.upper(),
-            name=entry.text("name", required=True) or key,
+            short=entry.line("abbreviation") or key.upper(),
+            name=entry.line("name", required=True) or key,
             id=key,
-            name_zh=entry.text("name_zh"),
+            name_zh=entry.line("name_zh"),
             url=entry.url("url", schemes=WEB_SCHEMES),
-            jurisdiction=entry.text("jurisdiction") or "national",
+            jurisdiction=entry.line("jurisdiction") or "national",
         )
         for key, entry in _records(fields, "authorities", AUTHORITY_FIELDS)
     ]
     instruments = [
         Instrument(
             id=key,
-            name=entry.text("name", required=True) or key,
-            name_zh=entry.text("name_zh"),
-            abbreviation=entry.text("abbreviation"),
+            name=entry.line("name", required=True) or key,
+            name_zh=entry.line("name_zh"),
+            abbreviation=entry.line("abbreviation"),
             url=entry.url("url", schemes=WEB_SCHEMES),
             kind=_kind(entry),
         )
@@ -71,7 +71,7 @@ def flat_authorities(fields: Fields) -> Registry:
     names = Fields(fields.doc, list(table), fields.problems, (*fields.prefix, "authorities"), table)
     authorities: dict[str, Authority] = {}
     for short in table:
-        full = names.text(short, required=True)
+        full = names.line(short, required=True)
         if full is None:
             continue
         authority = Authority(short, full)
@@ -105,7 +105,7 @@ def _records(fields: Fields, key: str, known: tuple[str, ...]) -> list[tuple[str
 
 
 def _kind(entry: Fields) -> str | None:
-    kind = entry.text("kind")
+    kind = entry.line("kind")
     if kind is not None and kind not in INSTRUMENT_KINDS:
         entry.error("kind", f"unknown kind '{kind}' (kinds: {', '.join(INSTRUMENT_KINDS)})")
         return None

@@ -72,10 +72,10 @@ def read_config(
         return None, problems
     fields = Fields(doc, CONFIG_FIELDS, problems)
     registry = _registry(fields, registry_doc)
-    title = fields.text("title", required=True)
+    title = fields.line("title", required=True)
     if base_url is None:
         base_url = fields.url("base_url", required=True, schemes=WEB_SCHEMES)
-    language = fields.text("language") or "en"
+    language = fields.line("language") or "en"
     timezone = _timezone(fields)
     feed_limit, page_size = _at_least_one(fields, "feed_limit"), _at_least_one(fields, "page_size")
     config = Config(
@@ -106,7 +106,7 @@ def _with_slash(url: str) -> str:
 
 
 def _timezone(fields: Fields) -> str:
-    name = fields.text("timezone") or "UTC"
+    name = fields.line("timezone") or "UTC"
     try:
         zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -196,8 +196,8 @@ def _sections(fields: Fields) -> tuple[SectionConfig, ...]:
         return DEFAULT_SECTIONS
     sections: list[SectionConfig] = []
     for section in fields.mappings("sections", SECTION_FIELDS):
-        section_id = section.text("id", required=True)
-        title = section.text("title", required=True)
+        section_id = section.line("id", required=True)
+        title = section.line("title", required=True)
         numbered = section.boolean("numbered") if section.has("numbered") else True
         if section_id is None or title is None:
             continue

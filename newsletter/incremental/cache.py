@@ -48,7 +48,8 @@ def digest(*parts: str | bytes) -> str:
     """A hex digest of ``parts``, each length-prefixed so that no two sequences collide."""
     hasher = hashlib.blake2b(digest_size=20)
     for part in parts:
-        data = part.encode() if isinstance(part, str) else part
+        # File names that are not UTF-8 reach here as surrogates: digest their original bytes.
+        data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
         hasher.update(len(data).to_bytes(8, "little"))
         hasher.update(data)
     return hasher.hexdigest()
