@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from newsletter.content.fields import SLUG, Fields, did_you_mean, xml_invalid_character
 from newsletter.content.lifecycle import LIFECYCLE_FIELDS, read_lifecycle
 from newsletter.content.loading import RawDocument
-from newsletter.content.markdown import excerpt, plain_text, render_markdown, search_words, strip_tracking
+from newsletter.content.markdown import (
+    excerpt,
+    markdown_problem,
+    plain_text,
+    render_markdown,
+    search_words,
+    strip_tracking,
+)
 from newsletter.errors import Problem, errors_in
 from newsletter.model import Authority, Config, Entry, EntryDate, Instrument, Lifecycle, Source
 
@@ -24,6 +31,10 @@ ENTRY_FIELDS = (
     "highlight", "order", "draft", "body", "instruments", *LIFECYCLE_FIELDS,
 )
 SOURCE_FIELDS = ("title", "url")
+
+MOST_PER_ENTRY = {"tags": 25, "authority": 10, "instruments": 10}
+"""How many tags, authorities and instruments one development may name: each gets a page and a
+feed that list it, so a runaway list (1,000 tags) would multiply the output (45 MB) and the time."""
 
 
 @dataclass(frozen=True)
@@ -83,12 +94,17 @@ def _read_fields(doc: RawDocument, config: Config, problems: list[Problem]) -> _
     url = fields.url("url")
     if section == "views" and url is None and not fields.has("url"):
         fields.error(None, "missing required field 'url': entries in 'views' link to the article")
-    highlight = fields.text("highlight")
+    highlight = fields.markdown("highlight")
     order = fields.integer("order")
     draft = fields.boolean("draft")
     lifecycle = read_lifecycle(fields)
     instruments = _instruments(fields, config)
     body = _body(doc, fields, needs_body=section != "views")
+    for key, limit in MOST_PER_ENTRY.items():
+        written = fields.data.get(key)
+        count = len(written) if isinstance(written, list) else 0
+        if count > limit:
+            fields.error(key, f"'{key}' names {count} values; an entry may name at most {limit}")
     if errors_in(problems[before:]):
         return None
     assert title is not None and section is not None and date is not None
@@ -159,8 +175,13 @@ def _body(doc: RawDocument, fields: Fields, needs_body: bool) -> str:
             offset = next(i for i, ch in enumerate(body) if xml_invalid_character(ch))
             line = doc.body_line + body.count("\n", 0, offset)
             fields.problems.append(Problem(doc.path, line, 1, f"body contains the control character {bad}"))
+        found = markdown_problem(body)
+        if found:
+            line = doc.body_line + body.count("\n", 0, found[0])
+            column = found[0] - (body.rfind("\n", 0, found[0]) + 1) + 1
+            fields.problems.append(Problem(doc.path, line, column, found[1]))
     else:
-        body = fields.text("body") or ""
+        body = fields.markdown("body") or ""
     _warn_about_images(doc, fields, body)
     if needs_body and not body.strip():
         where = "after the front matter" if doc.body is not None else "under 'body'"

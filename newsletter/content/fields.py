@@ -15,6 +15,7 @@ from collections.abc import Collection, Iterator
 from typing import Any
 
 from newsletter.content.loading import KeyPath, RawDocument, kind_of
+from newsletter.content.markdown import markdown_problem
 from newsletter.content.urls import LINK_SCHEMES, url_problem
 from newsletter.errors import Problem
 from newsletter.model import EntryDate
@@ -118,7 +119,7 @@ class Fields:
 
         Such values end up in email headers, calendar fields and one-line
         listings, where a line break would break the output; YAML makes them
-        easy to write by accident (a ``|`` block, a quoted ``\\n``).
+        easy to write by accident (a ``|`` block, a quoted line break).
         """
         value = self.text(key, required)
         if value is None:
@@ -131,6 +132,15 @@ class Fields:
             return None
         if required and not value:
             self.error(key, f"'{key}' is empty")
+            return None
+        return value
+
+    def markdown(self, key: str) -> str | None:
+        """A Markdown text, none of whose paragraphs is too long to render in bounded time."""
+        value = self.text(key)
+        found = markdown_problem(value) if value is not None else None
+        if found:
+            self.error(key, found[1])
             return None
         return value
 

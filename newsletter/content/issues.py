@@ -90,7 +90,7 @@ def _read_issue_meta(doc: RawDocument, config: Config, issue_id: str, problems: 
     date = fields.date("date", required=True)
     title = fields.line("title")
     summary = fields.text("summary") or ""
-    intro = fields.text("intro") or ""
+    intro = fields.markdown("intro") or ""
     draft = fields.boolean("draft")
     show_coming_up = fields.boolean("upcoming") if fields.has("upcoming") else True
     if date is None:

@@ -93,7 +93,8 @@ def _place_problem(path: Path, inside: tuple[Path, ...], content_dir: Path) -> s
     if stat.S_ISDIR(found.st_mode):
         in_issue = path.parent.parent == content_dir
         if in_issue and path.suffix in ENTRY_SUFFIXES:
-            return f"this is a folder, but its name is that of an entry file: rename it or move it out of {content_dir.name}"
+            return ("this is a folder, but its name is that of an entry file: "
+                    f"rename it or move it out of {content_dir.name}")
         return None
     if not stat.S_ISREG(found.st_mode):
         return "this is not a regular file (a pipe, socket or device): remove it"

@@ -200,7 +200,12 @@ def _parse_yaml(text: str, doc: RawDocument, first_line: int) -> None:
             reason = f"{reason} ({error.context})"
         doc.problems.append(Problem(doc.path, line, column, f"YAML syntax error: {reason}"))
         return
-    except yaml.YAMLError as error:  # e.g. a reader error on a control character
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow, such as a control character
+        line, column = _line_and_column(text, error.position)
+        doc.problems.append(Problem(doc.path, line + first_line - 1, column,
+                                    f"YAML cannot hold the character U+{error.character:04X}: remove it"))
+        return
+    except yaml.YAMLError as error:
         doc.problems.append(Problem(doc.path, first_line, 1, f"YAML error: {error}"))
         return
     if node is None:
@@ -216,6 +221,12 @@ def _parse_yaml(text: str, doc: RawDocument, first_line: int) -> None:
         )
         return
     doc.data = data
+
+
+def _line_and_column(text: str, offset: int) -> Position:
+    """The 1-based line and column of the character at ``offset``."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
 
 
 def kind_of(value: Any) -> str:

@@ -20,6 +20,7 @@ import html
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from types import MethodType
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -27,6 +28,7 @@ import nh3
 
 if TYPE_CHECKING:
     import markdown
+    from markdown.inlinepatterns import LinkInlineProcessor
 
 _EXTENSIONS = ["extra", "sane_lists"]
 
@@ -65,7 +67,103 @@ def _converter() -> markdown.Markdown:
     # Imported on first use: a rebuild that finds every issue in the cache never needs it.
     import markdown
 
-    return markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
+    converter = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
+    for pattern in converter.inlinePatterns:
+        if isinstance(pattern, markdown.inlinepatterns.LinkInlineProcessor):
+            pattern.getText = MethodType(link_text, pattern)  # type: ignore[method-assign]
+    return converter
+
+
+_BRACKET = re.compile(r"[\[\]]")
+BRACKETS_SCANNED = 64
+"""How many brackets :func:`link_text` looks at before leaving the search to Python-Markdown."""
+
+
+def link_text(pattern: LinkInlineProcessor, data: str, index: int) -> tuple[str, int, bool]:
+    """Python-Markdown's ``getText`` of a link or image: its text, the index past its ``]``, whether it closed.
+
+    Python-Markdown finds the closing bracket of every position of the text
+    at once and keeps that until the text changes; but the text changes
+    with every link it replaces, so a paragraph of many links cost the
+    square of its length (2,000 links: 20 s). The closing bracket is the
+    first ``]`` that takes the bracket depth below that at ``index``, so it
+    is found here by scanning forward, bracket to bracket; after
+    ``BRACKETS_SCANNED`` brackets (a long unclosed run), Python-Markdown's
+    own search takes over. Either way the answer is the same.
+    """
+    if getattr(pattern, "_bracket_data", None) is data:  # the library's search already covers this text
+        return _library_link_text(pattern, data, index)
+    depth = 0
+    for scanned, found in enumerate(_BRACKET.finditer(data, index)):
+        if scanned == BRACKETS_SCANNED:
+            return _library_link_text(pattern, data, index)
+        depth += 1 if found.group() == "[" else -1
+        if depth < 0:
+            return data[index:found.start()], found.end(), True
+    return data[index:], len(data), False
+
+
+def _library_link_text(pattern: LinkInlineProcessor, data: str, index: int) -> tuple[str, int, bool]:
+    import markdown
+
+    return markdown.inlinepatterns.LinkInlineProcessor.getText(pattern, data, index)
+
+
+MAX_BLOCK_CHARS = 10_000
+"""Longest paragraph (text between blank lines) accepted: Python-Markdown's time grows with the
+square of a paragraph's length times its markup (links, emphasis, entities), and a real
+paragraph runs to a few thousand characters."""
+
+MAX_NESTING = 32
+"""Deepest nesting of quotes (``>>>``) or raw HTML elements accepted: the sanitizer's time grows
+with the square of the depth, and real writing nests two or three deep."""
+
+_BLANK_LINES = re.compile(r"\n[ \t]*\n")
+_QUOTE_MARKERS = re.compile(r"^[ \t]*((?:>[ \t]?)+)", re.MULTILINE)
+_HTML_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)(?=[\s/>])[^<>]*?(/?)>")  # not <https://...>
+_VOID_ELEMENTS = frozenset(
+    ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"]
+)
+
+
+def markdown_problem(text: str) -> tuple[int, str] | None:
+    """Where and why ``text`` cannot be rendered in bounded time: a paragraph too long, or nesting too deep."""
+    for check in (_long_paragraph, _deep_quote, _deep_html):
+        found = check(text)
+        if found is not None:
+            return found
+    return None
+
+
+def _long_paragraph(text: str) -> tuple[int, str] | None:
+    start = 0
+    for gap in [*_BLANK_LINES.finditer(text), None]:
+        end = gap.start() if gap else len(text)
+        if end - start > MAX_BLOCK_CHARS:
+            return start, (f"a paragraph of {end - start:,} characters is longer than the "
+                           f"{MAX_BLOCK_CHARS:,} allowed: split it with blank lines")
+        start = gap.end() if gap else end
+    return None
+
+
+def _deep_quote(text: str) -> tuple[int, str] | None:
+    for found in _QUOTE_MARKERS.finditer(text):
+        if found.group(1).count(">") > MAX_NESTING:
+            return found.start(1), f"quotes are nested more than {MAX_NESTING} deep"
+    return None
+
+
+def _deep_html(text: str) -> tuple[int, str] | None:
+    depth = 0
+    for found in _HTML_TAG.finditer(text):
+        closing, name, self_closing = found.groups()
+        if closing:
+            depth = max(depth - 1, 0)
+        elif not self_closing and name.lower() not in _VOID_ELEMENTS:
+            depth += 1
+            if depth > MAX_NESTING:
+                return found.start(), f"HTML elements are nested more than {MAX_NESTING} deep"
+    return None
 
 
 def render_markdown(text: str, page_url: str) -> str:
