@@ -59,16 +59,35 @@ def built_message(
     raise SendError(f"there is no issue '{issue_id}' (issues: {known})")
 
 
-def send(message: bytes, recipient: str, server: SmtpServer) -> None:
-    """Hand ``message`` to ``server``, unchanged, for delivery to ``recipient``."""
+def send(message: bytes, recipient: str, server: SmtpServer) -> str | None:
+    """Hand ``message`` to ``server``, unchanged, for delivery to ``recipient``.
+
+    Raises SendError if the server did not accept the message. Once it has
+    (a 250 reply to the message's data), the message is on its way: a
+    failure to end the session politely afterwards (a 421 reply to QUIT, a
+    dropped connection) is returned as a warning, so that no one sends it
+    again and the reader gets it twice.
+    """
     headers = BytesHeaderParser(policy=policy.default).parsebytes(message)
     sender = headers["From"].addresses[0].addr_spec
+    smtp: smtplib.SMTP | None = None
     try:
-        with smtplib.SMTP(server.host, server.port, timeout=TIMEOUT_SECONDS) as smtp:
-            if server.starttls:
-                smtp.starttls(context=ssl.create_default_context())
-            if server.user:
-                smtp.login(server.user, server.password or "")
-            smtp.sendmail(sender, [recipient], message)
+        smtp = smtplib.SMTP(server.host, server.port, timeout=TIMEOUT_SECONDS)
+        if server.starttls:
+            smtp.starttls(context=ssl.create_default_context())
+        if server.user:
+            smtp.login(server.user, server.password or "")
+        smtp.sendmail(sender, [recipient], message)
     except OSError as error:  # includes every smtplib and ssl error
+        if smtp is not None:
+            smtp.close()
         raise SendError(f"could not send through {server.host}:{server.port}: {error}") from error
+    try:
+        code, reply = smtp.quit()
+    except OSError as error:
+        smtp.close()
+        code, reply = 0, str(error).encode()
+    if code != 221:  # the reply that ends a session well
+        said = f"{code} {reply.decode(errors='replace')}" if code else reply.decode()
+        return f"the server accepted the message, but then ended the session badly ({said}); it is sent"
+    return None

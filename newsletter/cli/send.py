@@ -35,7 +35,9 @@ def send_command(
     options = Options(drafts=drafts, strict=strict)
     message, problems = run_command(lambda: built_message(project, options, issue_id), debug)
     print_problems(problems)
-    run_command(lambda: send(message, recipient, server), debug)
+    warning = run_command(lambda: send(message, recipient, server), debug)
+    if warning:
+        click.secho(f"warning: {warning}", fg="yellow", err=True)
     click.echo(f"Sent issue {issue_id} to {recipient} through {server.host}:{server.port}")
 
 
