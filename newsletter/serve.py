@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import jinja2
 import watchfiles
@@ -197,6 +197,8 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
 
     def do_GET(self) -> None:
         """Answer a reload poll, a page, or any other file of the site."""
+        if self._refused():
+            return
         url = urlsplit(self.path)
         if url.path == CHANGES_PATH:
             seen = parse_qs(url.query).get("since", [""])[0]
@@ -214,6 +216,46 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
                 self._send(HTTPStatus.SERVICE_UNAVAILABLE, "text/html", html)
             else:
                 super().do_GET()
+
+    def do_HEAD(self) -> None:
+        """Answer as for GET, without the body."""
+        if not self._refused():
+            super().do_HEAD()
+
+    def _refused(self) -> bool:
+        """Answer, and return True, for a request the preview must not serve.
+
+        A request naming a host other than this computer's may come from a
+        web page the editor visits whose name was pointed at 127.0.0.1 (DNS
+        rebinding): it must not read the preview, drafts included. A path
+        with a NUL or a name too long for any file system gets 400 or 414
+        rather than a dropped connection, and a path that leads out of the
+        preview folder through a link is not found.
+        """
+        status = self._host_problem() or self._path_problem()
+        if status is None:
+            return False
+        self._send(status, "text/plain", f"{status.value} {status.phrase}\n")
+        return True
+
+    def _host_problem(self) -> HTTPStatus | None:
+        address = self.server.server_address
+        if not (isinstance(address, tuple) and is_loopback(str(address[0]))):
+            return None  # served on purpose beyond this computer: any name may reach it
+        host = urlsplit(f"//{self.headers.get('Host', '')}").hostname or ""
+        return None if host in _LOOPBACK_NAMES or _is_loopback_address(host) else HTTPStatus.FORBIDDEN
+
+    def _path_problem(self) -> HTTPStatus | None:
+        path = unquote(urlsplit(self.path).path)
+        if "\0" in path:
+            return HTTPStatus.BAD_REQUEST
+        if len(path.encode()) > _LONGEST_PATH or any(len(part.encode()) > _LONGEST_NAME for part in path.split("/")):
+            return HTTPStatus.REQUEST_URI_TOO_LONG
+        site = self.preview.site.resolve()
+        target = Path(self.translate_path(self.path)).resolve()
+        if target != site and site not in target.parents:
+            return HTTPStatus.NOT_FOUND
+        return None
 
     def _page_file(self) -> Path | None:
         """The HTML file a request names, if any; folders mean their ``index.html``."""
@@ -338,6 +380,20 @@ def _listen(host: str, port: int, preview: Preview) -> PreviewServer:
         raise ListenError(
             f"cannot serve on {host}:{port}: {error.strerror or error}; choose another --port"
         ) from None
+
+
+_LOOPBACK_NAMES = frozenset({"localhost", "localhost.", ""})
+_LONGEST_NAME = 255
+"""Bytes in one file name on the common file systems."""
+_LONGEST_PATH = 4096
+
+
+def _is_loopback_address(host: str) -> bool:
+    """Whether ``host`` is written as a loopback address (``127.0.0.1``, ``::1``); names are not looked up."""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def is_loopback(host: str) -> bool:
