@@ -137,3 +137,21 @@ def test_a_read_only_output_folder_is_an_error_and_stays_as_it_was(make_site: Ma
     assert "Read-only file system" in result.stderr and str(small_disk) in result.stderr
     assert "internal error" not in result.stderr
     assert {p: p.read_bytes() for p in output.rglob("*") if p.is_file()} == before
+
+
+def test_an_unreadable_folder_is_an_error_naming_it(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As root nothing is unreadable, so the system's refusal is played by a stand-in for ``os.scandir``."""
+    root = make_site()
+    refused = root / "content" / "2022-05"
+    real_scandir = os.scandir
+
+    def scandir(path: object = ".") -> object:
+        if Path(str(path)).resolve() == refused.resolve():
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    for code, stderr in check_and_build(root):
+        assert code == 1
+        assert "internal error" not in stderr
+        assert "Permission denied" in stderr and "content/2022-05" in stderr
