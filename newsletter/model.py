@@ -15,6 +15,7 @@ this module alone.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 from collections.abc import Iterable
@@ -58,13 +59,22 @@ def month_year(date: dt.date) -> str:
     return format_date(date.year, date.month, None)
 
 
-@dataclass(frozen=True, order=True)
+@functools.total_ordering
+@dataclass(frozen=True)
 class EntryDate:
-    """A date known to the day, or only to the month (``day`` is ``None``)."""
+    """A date known to the day, or only to the month (``day`` is ``None``).
+
+    Ordered as listings order it: by its first day, a month before its days.
+    """
 
     year: int
     month: int
     day: int | None = None
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, EntryDate):
+            return NotImplemented
+        return (self.sort_date, self.day is not None) < (other.sort_date, other.day is not None)
 
     @property
     def sort_date(self) -> dt.date:

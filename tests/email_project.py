@@ -1,12 +1,15 @@
-"""A small issue that exercises the email edition: Chinese text, repeated and long links,
-every section, a table, nested lists, and characters that HTML must escape."""
+"""A small issue that exercises the email edition.
+
+It has Chinese text, repeated and long links, every section, a table, nested lists,
+and characters that HTML must escape.
+"""
 
 from __future__ import annotations
 
 import textwrap
 from pathlib import Path
 
-from tests.conftest import MakeSite, run
+from tests.conftest import Files, MakeSite, built
 
 ISSUE = "content/2022-05"
 
@@ -22,7 +25,7 @@ CONFIG = textwrap.dedent("""\
       MIIT: Ministry of Industry and Information Technology
     """)
 
-FILES: dict[str, str | bytes | None] = {
+FILES: Files = {
     "newsletter.yaml": CONFIG,
     f"{ISSUE}/issue.yaml": """\
         date: 2022-05-15
@@ -96,11 +99,8 @@ FILES: dict[str, str | bytes | None] = {
 }
 
 
-def build_email_site(
-    make_site: MakeSite, files: dict[str, str | bytes | None] | None = None
-) -> Path:
+def build_email_site(make_site: MakeSite, files: Files | None = None) -> Path:
     """Build the project above (with ``files`` on top) and return its issue output folder."""
     root = make_site({**FILES, **(files or {})})
-    result = run("build", cwd=root)
-    assert result.exit_code == 0, result.output
+    built(root)
     return root / "output/issues/2022-05"

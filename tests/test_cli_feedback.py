@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from newsletter import cli
-from newsletter.cli import build as build_commands
 from newsletter.build import STAGES
+from newsletter.cli import build as build_commands
 from newsletter.cli.progress import StageProgress, wants_progress
 from tests.conftest import MakeSite, run
 

@@ -4,29 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from newsletter.build import Project, check
-from newsletter.model import Deadline, Entry, EntryDate, Newsletter
+from newsletter.model import Deadline, Entry, EntryDate
 from newsletter.options import Options
-from tests.conftest import MakeSite
+from tests.conftest import Files, MakeSite, entry, newsletter_of
 
-
-def entry(title: str, lifecycle: str, date: str = "2022-05-10") -> str:
-    return (
-        f"---\ntitle: {title}\nsection: industry\ndate: {date}\n{lifecycle}---\nBody of {title}.\n"
-    )
-
-
-FILES: dict[str, str | None] = {
-    "content/2022-05/draft.md": entry("Draft measures", "comment_deadline: 2022-06-05\neffective_date: 2022-09\n"),
-    "content/2022-05/old.md": entry("Already in force", "effective_date: 2022-05-01\n"),
+FILES: Files = {
+    "content/2022-05/draft.md": entry(
+        "Draft measures", "industry", comment_deadline="2022-06-05", effective_date="2022-09",
+    ),
+    "content/2022-05/old.md": entry("Already in force", "industry", effective_date="2022-05-01"),
     "content/2022-06/issue.yaml": "date: 2022-06-15\n",
-    "content/2022-06/final.md": entry("Final rules", "effective_date: 2022-06-30\n", date="2022-06-10"),
+    "content/2022-06/final.md": entry("Final rules", "industry", "2022-06-10", effective_date="2022-06-30"),
 }
-
-
-def newsletter_of(make_site: MakeSite, files: dict[str, str | None], as_of: dt.date | None = None) -> Newsletter:
-    newsletter, _ = check(Project.at(make_site(files)), Options(as_of=as_of))
-    return newsletter
 
 
 def describe(deadlines: tuple[Deadline, ...]) -> list[tuple[str, str, str]]:
@@ -34,7 +23,7 @@ def describe(deadlines: tuple[Deadline, ...]) -> list[tuple[str, str, str]]:
 
 
 def test_upcoming_defaults_to_the_newest_issue_date(make_site: MakeSite) -> None:
-    news = newsletter_of(make_site, FILES)
+    news = newsletter_of(make_site(FILES))
     assert news.as_of == dt.date(2022, 6, 15)
     assert describe(news.upcoming) == [
         ("2022-06-30", "Takes effect", "Final rules"),
@@ -43,13 +32,13 @@ def test_upcoming_defaults_to_the_newest_issue_date(make_site: MakeSite) -> None
 
 
 def test_as_of_moves_the_window_and_month_dates_last_all_month(make_site: MakeSite) -> None:
-    news = newsletter_of(make_site, FILES, as_of=dt.date(2022, 9, 30))
+    news = newsletter_of(make_site(FILES), Options(as_of=dt.date(2022, 9, 30)))
     assert describe(news.upcoming) == [("2022-09", "Takes effect", "Draft measures")]
-    assert newsletter_of(make_site, FILES, as_of=dt.date(2022, 10, 1)).upcoming == ()
+    assert newsletter_of(make_site(FILES), Options(as_of=dt.date(2022, 10, 1))).upcoming == ()
 
 
 def test_each_issue_knows_only_what_was_published_by_its_date(make_site: MakeSite) -> None:
-    june, may = newsletter_of(make_site, FILES).issues
+    june, may = newsletter_of(make_site(FILES)).issues
     assert describe(may.coming_up) == [
         ("2022-06-05", "Comments due", "Draft measures"),
         ("2022-09", "Takes effect", "Draft measures"),
@@ -62,7 +51,7 @@ def test_each_issue_knows_only_what_was_published_by_its_date(make_site: MakeSit
 
 def test_an_issue_can_turn_the_box_off(make_site: MakeSite) -> None:
     files = {**FILES, "content/2022-06/issue.yaml": "date: 2022-06-15\nupcoming: false\n"}
-    june, may = newsletter_of(make_site, files).issues
+    june, may = newsletter_of(make_site(files)).issues
     assert june.coming_up == () and may.coming_up != ()
 
 

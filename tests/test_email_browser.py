@@ -20,9 +20,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import REPO, MakeSite
+from tests.conftest import CHROMIUM, REPO, MakeSite, needs_chromium
 from tests.email_project import build_email_site
-from tests.test_site_browser import CHROMIUM, needs_chromium
 
 pytestmark = needs_chromium
 

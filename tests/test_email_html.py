@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, MakeSite, run
+from tests.conftest import REPO, MakeSite, entry, run
 from tests.email_project import CONFIG, FILES, ISSUE, build_email_site
 
 ENTRY_TEMPLATE = """\
@@ -204,11 +204,10 @@ def test_a_full_issue_stays_well_under_gmails_clipping_size(make_site: MakeSite)
 
 
 def test_an_email_gmail_would_clip_is_a_warning_naming_issue_and_size(make_site: MakeSite) -> None:
-    long_body = "A long paragraph about data export rules. " * 3000
+    # 30 paragraphs, each well under the limit on one paragraph's length.
+    long_body = "\n\n".join(["A long paragraph about data export rules. " * 100] * 30)
     root = make_site({
-        "content/2022-05/draft-rules.md":
-            "---\ntitle: Huge\nsection: regulatory\ndate: 2022-05-10\nsources:\n"
-            f"  - {{title: Notice, url: 'https://example.org/n'}}\n---\n{long_body}\n",
+        "content/2022-05/draft-rules.md": entry("Huge", source="https://example.org/n", body=f"{long_body}\n"),
     })
     result = run("build", cwd=root)
     assert result.exit_code == 0, result.output

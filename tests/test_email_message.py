@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from newsletter.render.email import _base64_length
-from tests.conftest import MakeSite, run
+from tests.conftest import MakeSite, entry, run
 from tests.email_project import CONFIG, ISSUE, build_email_site
 
 UNSUBSCRIBE_LINE = "  unsubscribe_url: https://news.example.org/unsubscribe\n"
@@ -107,8 +107,7 @@ def test_message_id_is_stable_across_rebuilds_and_edits(make_site: MakeSite) -> 
 def test_each_issue_has_its_own_message_id(make_site: MakeSite) -> None:
     root = make_site({
         "content/2022-06/issue.yaml": "date: 2022-06-15\n",
-        "content/2022-06/rules.md":
-            "---\ntitle: Rules\nsection: regulatory\ndate: 2022-06-01\n---\nText.\n",
+        "content/2022-06/rules.md": entry("Rules", date="2022-06-01", body="Text.\n"),
     })
     assert run("build", cwd=root).exit_code == 0
     ids = {parse((root / f"output/issues/{i}/email.eml").read_bytes())["Message-ID"]
@@ -122,8 +121,7 @@ def test_no_line_is_longer_than_998_bytes_even_with_long_values(make_site: MakeS
     issue = build_email_site(make_site, {
         "newsletter.yaml": with_unsubscribe(long_url),
         f"{ISSUE}/issue.yaml": "date: 2022-05-15\ntitle: " + "网络安全 Cybersecurity " * 12 + "\n",
-        f"{ISSUE}/long.md":
-            f"---\ntitle: Long\nsection: industry\ndate: 2022-05-02\n---\n{paragraph}\n",
+        f"{ISSUE}/long.md": entry("Long", "industry", "2022-05-02", body=f"{paragraph}\n"),
     })
     eml = (issue / "email.eml").read_bytes()
     assert max(len(line) for line in eml.split(b"\r\n")) <= 998
@@ -132,7 +130,9 @@ def test_no_line_is_longer_than_998_bytes_even_with_long_values(make_site: MakeS
     assert message["List-Unsubscribe"] == f"<{long_url}>"
     assert header_line(eml, "List-Unsubscribe") == f"List-Unsubscribe: <{long_url}>"
     assert message["Subject"] == ("网络安全 Cybersecurity " * 12).strip()
-    text = message.get_body(("plain",)).get_content()
+    plain_part = message.get_body(("plain",))
+    assert plain_part is not None
+    text = plain_part.get_content()
     assert paragraph.split()[0] in "".join(text.split()), "the Chinese run survives wrapping"
 
 
@@ -154,7 +154,9 @@ def test_merge_tags_reach_html_text_and_header_verbatim(make_site: MakeSite, tag
     eml = (issue / "email.eml").read_bytes()
     assert header_line(eml, "List-Unsubscribe") == f"List-Unsubscribe: <{tag}>"
     message = parse(eml)
-    assert f'<a href="{tag}"' in message.get_body(("html",)).get_content()
+    html_part = message.get_body(("html",))
+    assert html_part is not None
+    assert f'<a href="{tag}"' in html_part.get_content()
     one_click = message["List-Unsubscribe-Post"]
     assert (one_click is not None) == tag.startswith("https://")
 

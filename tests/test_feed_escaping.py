@@ -14,7 +14,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from tests.conftest import MakeSite, run
+from tests.conftest import run
 
 HOSTILE = "<img src=x onerror=alert(document.domain)>"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"

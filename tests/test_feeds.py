@@ -13,8 +13,7 @@ import feedparser
 import jsonschema
 import pytest
 
-from tests.conftest import MakeSite, run
-from tests.test_site import ARCHIVE_FILES, BASE_URL, archive_output  # noqa: F401  (fixture)
+from tests.conftest import ARCHIVE_FILES, BASE_URL, MakeSite, run
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 RFC822 = r"\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}"  # with a numeric zone
@@ -159,7 +158,7 @@ def test_feed_dates_come_from_the_content(archive: Path) -> None:
 
 
 def test_item_ids_do_not_change_when_an_entry_is_edited(make_site: MakeSite) -> None:
-    root = make_site(dict(ARCHIVE_FILES), minimal=False)
+    root = make_site(ARCHIVE_FILES, minimal=False)
     output = root / "output"
     feeds = ["feed.xml", "atom.xml", "feed.json", "authorities/cbirc/feed.xml",
              "tags/finance/feed.xml"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import shutil
 import threading
 from collections.abc import Callable
@@ -10,8 +11,8 @@ from pathlib import Path
 import jinja2
 import pytest
 
+from newsletter.build import Project, build
 from newsletter.incremental import parallel
-from newsletter.build import Project, build, check
 from newsletter.incremental.cache import CACHE_DIR
 from newsletter.model import Newsletter
 from newsletter.options import Options
@@ -20,93 +21,59 @@ from newsletter.render.feeds import render_feeds
 from newsletter.render.jobs import Job
 from newsletter.render.site import render_site
 from newsletter.render.templates import make_environment
-from tests.conftest import MakeSite, run
-
-
-def entry(
-    title: str,
-    section: str = "regulatory",
-    date: str = "2022-05-10",
-    extra: str = "",
-    body: str = "The body of the development.",
-) -> str:
-    """An entry file with front matter, citing a source of its own."""
-    source = f"sources:\n  - title: Notice\n    url: https://example.org/{title.lower().replace(' ', '-')}\n"
-    front = f"title: {title}\nsection: {section}\ndate: {date}\nauthority: CAC\n{source}{extra}"
-    return f"---\n{front}---\n{body}\n"
-
+from tests.conftest import (
+    LINKED_ARCHIVE,
+    LISTING_TEMPLATE,
+    MakeSite,
+    built,
+    cold_build,
+    entry,
+    newsletter_of,
+    replace_in,
+    run,
+    tree,
+    write_files,
+)
 
 ARCHIVE: dict[str, str | bytes | None] = {
     "content/2022-03/issue.yaml": "date: 2022-03-15\nsummary: March.\nintro: The *March* issue.\n",
-    "content/2022-03/march-rules.md": entry("March rules", date="2022-03-02", extra="tags: [x]\n"),
-    "content/2022-03/march-fine.md": entry("March fine", "enforcement", "2022-03-04"),
+    "content/2022-03/march-rules.md": entry(
+        "March rules", date="2022-03-02", authority="CAC", source="https://example.org/march-rules", tags="[x]",
+    ),
+    "content/2022-03/march-fine.md": entry(
+        "March fine", "enforcement", "2022-03-04", authority="CAC", source="https://example.org/march-fine",
+    ),
     "content/2022-04/issue.yaml": "date: 2022-04-15\nsummary: April.\n",
     "content/2022-04/april-view.md": entry(
-        "April view", "views", "2022-04-01", "url: https://insights.example.org/april\n"
+        "April view", "views", "2022-04-01", authority="CAC", source="https://example.org/april-view",
+        url="https://insights.example.org/april",
     ),
     "content/2022-04/april-standard.md": entry(
-        "April standard", date="2022-04-08", extra="highlight: A *key* standard.\n",
+        "April standard", date="2022-04-08", authority="CAC", source="https://example.org/april-standard",
+        highlight="A *key* standard.",
         body="- first point\n- second point with [a link](https://example.org/a)\n",
     ),
-    "content/2022-05/rules-may.md": entry("May rules", extra="tags: [data, apps]\n"),
+    "content/2022-05/rules-may.md": entry(
+        "May rules", authority="CAC", source="https://example.org/may-rules", tags="[data, apps]",
+    ),
 }
-
-LISTING_TEMPLATE = """\
-{% extends "default/issue.html" %}
-{% block footer %}
-<p>Other issues: {% for other in issues %}{{ other.title }}; {% endfor %}</p>
-{% endblock %}
-"""
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    """Every file under ``folder`` with its bytes."""
-    return {
-        path.relative_to(folder).as_posix(): path.read_bytes()
-        for path in sorted(folder.rglob("*")) if path.is_file()
-    }
-
-
-def cold_build(root: Path, scratch: Path) -> dict[str, bytes]:
-    """Build a copy of the project with no output and no cache; return its output."""
-    copy = scratch / "cold"
-    shutil.rmtree(copy, ignore_errors=True)
-    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("output", CACHE_DIR))
-    result = run("build", "-q", cwd=copy)
-    assert result.exit_code == 0, result.output
-    return tree(copy / "output")
-
 
 def rebuild(root: Path) -> dict[str, bytes]:
     """Build the project where it is, with the output and cache of earlier builds."""
-    result = run("build", "-q", cwd=root)
-    assert result.exit_code == 0, result.output
+    built(root, "-q")
     assert leftovers(root) == []
     return tree(root / "output")
 
 
 def leftovers(root: Path) -> list[str]:
-    """Temporary folders of the build left beside the output."""
-    return sorted(path.name for path in root.glob(".output.*") if path.name != ".output.previous")
+    """Temporary folders of the build left beside the output (its lock file is not one)."""
+    return sorted(path.name for path in root.glob(".output.*") if path.is_dir() and path.name != ".output.previous")
 
 
-def write(root: Path, relative: str, text: str) -> None:
-    path = root / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-
-
-def replace_in(root: Path, relative: str, old: str, new: str) -> None:
-    path = root / relative
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new), encoding="utf-8")
-
-
-EDITS: list[tuple[str, Callable[[Path], None]]] = [
+EDITS: list[tuple[str, Callable[[Path], object]]] = [
     ("nothing", lambda root: None),
     ("change a body", lambda root: replace_in(
-        root, "content/2022-03/march-fine.md", "The body", "The *revised* body")),
+        root, "content/2022-03/march-fine.md", "Body of", "The *revised* body of")),
     ("rename an entry", lambda root: (root / "content/2022-05/rules-may.md").rename(
         root / "content/2022-05/may-rules.md")),
     ("move an entry to another issue", lambda root: (
@@ -116,14 +83,16 @@ EDITS: list[tuple[str, Callable[[Path], None]]] = [
         root, "content/2022-05/may-rules.md", "data", "privacy")),
     ("change a highlight", lambda root: replace_in(
         root, "content/2022-04/april-standard.md", "A *key*", "An **essential**")),
-    ("add an issue", lambda root: (
-        write(root, "content/2022-06/issue.yaml", "date: 2022-06-15\n"),
-        write(root, "content/2022-06/june-rules.md", entry("June rules", date="2022-06-01")),
-    )),
-    ("add a template that lists every issue", lambda root: write(
-        root, "templates/issue.html", LISTING_TEMPLATE)),
-    ("retitle another issue", lambda root: write(
-        root, "content/2022-03/issue.yaml", "date: 2022-03-15\ntitle: Spring special\n")),
+    ("add an issue", lambda root: write_files(root, {
+        "content/2022-06/issue.yaml": "date: 2022-06-15\n",
+        "content/2022-06/june-rules.md": entry(
+            "June rules", date="2022-06-01", authority="CAC", source="https://example.org/june-rules",
+        ),
+    })),
+    ("add a template that lists every issue", lambda root: write_files(
+        root, {"templates/issue.html": LISTING_TEMPLATE})),
+    ("retitle another issue", lambda root: write_files(
+        root, {"content/2022-03/issue.yaml": "date: 2022-03-15\ntitle: Spring special\n"})),
     ("change the template", lambda root: replace_in(
         root, "templates/issue.html", "Other issues", "More issues")),
     ("remove the template", lambda root: (root / "templates/issue.html").unlink()),
@@ -131,10 +100,10 @@ EDITS: list[tuple[str, Callable[[Path], None]]] = [
         root, "newsletter.yaml", "title: Test Newsletter", "title: Renamed Newsletter")),
     ("change the base URL", lambda root: replace_in(
         root, "newsletter.yaml", "https://news.example.org/", "https://letters.example.net/")),
-    ("make an issue a draft", lambda root: write(
-        root, "content/2022-06/issue.yaml", "date: 2022-06-15\ndraft: true\n")),
-    ("add a stray file to an issue folder", lambda root: write(
-        root, "content/2022-04/notes.txt", "not content")),
+    ("make an issue a draft", lambda root: write_files(
+        root, {"content/2022-06/issue.yaml": "date: 2022-06-15\ndraft: true\n"})),
+    ("add a stray file to an issue folder", lambda root: write_files(
+        root, {"content/2022-04/notes.txt": "not content"})),
 ]
 
 
@@ -146,48 +115,7 @@ def test_every_rebuild_equals_a_cold_build(make_site: MakeSite, tmp_path: Path) 
         assert rebuild(root) == cold_build(root, tmp_path), f"after: {name}"
 
 
-REGISTRY_CONFIG = "title: Test Newsletter\nbase_url: https://news.example.org/\n"
-
-REGISTRY = """\
-authorities:
-  cac:
-    name: Cyberspace Administration of China
-    name_zh: 国家互联网信息办公室
-    abbreviation: CAC
-  miit:
-    name: Ministry of Industry and Information Technology
-    abbreviation: MIIT
-instruments:
-  pipl:
-    name: Personal Information Protection Law
-    abbreviation: PIPL
-    kind: law
-"""
-
-LINKED_ARCHIVE: dict[str, str | bytes | None] = {
-    "newsletter.yaml": REGISTRY_CONFIG,
-    "registry.yaml": REGISTRY,
-    "content/2022-05/draft-rules.md": None,
-    "content/2022-03/issue.yaml": "date: 2022-03-15\n",
-    "content/2022-03/draft-rules.md": entry(
-        "Draft rules", date="2022-03-02",
-        extra="instruments: [pipl]\nstatus: draft-for-comment\ncomment_deadline: 2022-05-20\n",
-    ).replace("authority: CAC", "authority: cac"),
-    "content/2022-04/issue.yaml": "date: 2022-04-15\n",
-    "content/2022-04/final-rules.md": entry(
-        "Final rules", date="2022-04-08",
-        extra="supersedes: 2022-03/draft-rules\nstatus: issued\neffective_date: 2022-07-01\n",
-    ).replace("authority: CAC", "authority: cac"),
-    "content/2022-04/industry-note.md": entry(
-        "Industry note", "industry", "2022-04-10", extra="related: [2022-03/draft-rules]\n",
-    ).replace("authority: CAC", "authority: miit"),
-    "content/2022-05/issue.yaml": "date: 2022-05-15\n",
-    "content/2022-05/may-fine.md": entry(
-        "May fine", "enforcement", "2022-05-02", extra="effective_date: 2022-06-10\n",
-    ).replace("authority: CAC", "authority: miit"),
-}
-
-LINKED_EDITS: list[tuple[str, Callable[[Path], None]]] = [
+LINKED_EDITS: list[tuple[str, Callable[[Path], object]]] = [
     ("nothing", lambda root: None),
     ("retitle an entry that another supersedes and relates to", lambda root: replace_in(
         root, "content/2022-03/draft-rules.md", "title: Draft rules", "title: Draft data rules")),
@@ -207,22 +135,23 @@ LINKED_EDITS: list[tuple[str, Callable[[Path], None]]] = [
         root, "registry.yaml", "name: Cyberspace Administration of China", "name: Cyberspace Administration")),
     ("change a Chinese name in the registry", lambda root: replace_in(
         root, "registry.yaml", "name_zh: 国家互联网信息办公室", "name_zh: 国家网信办")),
-    ("hide an issue's Coming up box", lambda root: write(
-        root, "content/2022-05/issue.yaml", "date: 2022-05-15\nupcoming: false\n")),
+    ("hide an issue's Coming up box", lambda root: write_files(
+        root, {"content/2022-05/issue.yaml": "date: 2022-05-15\nupcoming: false\n"})),
     ("make a referenced entry a draft", lambda root: replace_in(
         root, "content/2022-03/draft-rules.md", "status: draft-for-comment", "status: draft-for-comment\ndraft: true")),
     ("publish it again", lambda root: replace_in(
         root, "content/2022-03/draft-rules.md", "\ndraft: true", "")),
     ("delete the entry that supersedes another", lambda root: (
         root / "content/2022-04/final-rules.md").unlink()),
-    ("add a newer issue that moves the as-of day", lambda root: (
-        write(root, "content/2022-06/issue.yaml", "date: 2022-06-15\n"),
-        write(root, "content/2022-06/june-rules.md", entry(
-            "June rules", date="2022-06-01", extra="supersedes: [2022-03/draft-rules]\n",
-        ).replace("authority: CAC", "authority: cac")),
-    )),
-    ("show the Coming up box again", lambda root: write(
-        root, "content/2022-05/issue.yaml", "date: 2022-05-15\n")),
+    ("add a newer issue that moves the as-of day", lambda root: write_files(root, {
+        "content/2022-06/issue.yaml": "date: 2022-06-15\n",
+        "content/2022-06/june-rules.md": entry(
+            "June rules", date="2022-06-01", authority="cac", source="https://example.org/june-rules",
+            supersedes="[2022-03/draft-rules]",
+        ),
+    })),
+    ("show the Coming up box again", lambda root: write_files(
+        root, {"content/2022-05/issue.yaml": "date: 2022-05-15\n"})),
 ]
 
 
@@ -238,13 +167,13 @@ def test_every_rebuild_equals_a_cold_build_across_linked_issues(make_site: MakeS
 def test_a_reference_broken_by_another_folder_is_an_error_and_leaves_the_output(make_site: MakeSite) -> None:
     # The referring folder is unchanged and comes from the cache; only its target disappears.
     root = make_site(LINKED_ARCHIVE)
-    built = rebuild(root)
+    first = rebuild(root)
     (root / "content/2022-03/draft-rules.md").unlink()
     result = run("build", cwd=root)
     assert result.exit_code == 1
     assert "content/2022-04/final-rules.md:" in result.output
     assert "'supersedes' refers to 2022-03/draft-rules" in result.output
-    assert tree(root / "output") == built
+    assert tree(root / "output") == first
     assert leftovers(root) == []
 
 
@@ -263,24 +192,10 @@ def test_what_each_renderer_makes_is_in_the_build(
     # exactly what the kind makes in one go, or a renderer changed without its jobs.
     root = make_site({**ARCHIVE, "templates/issue.html": LISTING_TEMPLATE})
     build(Project.at(root), Options())
-    built = tree(root / "output")
-    newsletter, _ = check(Project.at(root), Options())
-    made = render(newsletter, make_environment(root / "templates"))
+    written = tree(root / "output")
+    made = render(newsletter_of(root), make_environment(root / "templates"))
     assert made
-    assert {path: built.get(path) for path in made} == made
-
-
-def test_parallel_build_equals_a_build_in_one_process(
-    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    root = make_site(ARCHIVE)
-    sequential = cold_build(root, tmp_path)
-    forked = []
-    monkeypatch.setattr(parallel, "MIN_PARALLEL_MS", 0)
-    monkeypatch.setattr(parallel, "worker_count", lambda: 2)
-    monkeypatch.setattr(parallel, "_can_fork", lambda: forked.append(True) or True)
-    assert rebuild(root) == sequential
-    assert forked
+    assert {path: written.get(path) for path in made} == made
 
 
 @pytest.fixture
@@ -288,6 +203,24 @@ def in_parallel(monkeypatch: pytest.MonkeyPatch) -> None:
     """Use worker processes even for tiny projects."""
     monkeypatch.setattr(parallel, "MIN_PARALLEL_MS", 0)
     monkeypatch.setattr(parallel, "worker_count", lambda: 2)
+
+
+def test_parallel_build_equals_a_build_in_one_process(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_site(ARCHIVE)
+    sequential = cold_build(root, tmp_path)
+    forked: list[bool] = []
+
+    def can_fork() -> bool:
+        forked.append(True)
+        return True
+
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_MS", 0)
+    monkeypatch.setattr(parallel, "worker_count", lambda: 2)
+    monkeypatch.setattr(parallel, "_can_fork", can_fork)
+    assert rebuild(root) == sequential
+    assert forked
 
 
 def test_an_error_in_a_worker_is_raised_as_without_workers(
@@ -317,7 +250,7 @@ def test_no_worker_is_forked_while_other_threads_run(
 
     root = make_site(ARCHIVE)
     expected = cold_build(root, tmp_path)
-    monkeypatch.setattr(parallel.multiprocessing, "get_context", refuse)
+    monkeypatch.setattr(multiprocessing, "get_context", refuse)  # the module parallel forks with
     release = threading.Event()
     waiting = threading.Thread(target=release.wait)
     waiting.start()
@@ -332,7 +265,7 @@ def test_rebuild_writes_only_the_files_that_changed(make_site: MakeSite) -> None
     root = make_site(ARCHIVE)
     rebuild(root)
     before = {path: (root / "output" / path).stat().st_ino for path in tree(root / "output")}
-    replace_in(root, "content/2022-03/march-fine.md", "The body", "A new body")
+    replace_in(root, "content/2022-03/march-fine.md", "Body of", "A new body of")
     rebuild(root)
     after = {path: (root / "output" / path).stat().st_ino for path in tree(root / "output")}
     rewritten = {path for path in after if after[path] != before[path]}
@@ -360,7 +293,7 @@ def test_an_edit_renders_only_the_pages_that_show_the_entry(
         return files
 
     monkeypatch.setattr(Job, "run", recording)
-    replace_in(root, "content/2022-03/march-fine.md", "The body", "A new body")
+    replace_in(root, "content/2022-03/march-fine.md", "Body of", "A new body of")
     rebuild(root)
     # Not the pages of the other entry of the March issue (its tag page, its section), nor the
     # other issues: a page is given the entries it lists, not the issues they came from.
@@ -384,30 +317,32 @@ def test_nothing_changed_leaves_the_output_folder_alone(make_site: MakeSite) -> 
 
 def test_a_file_edited_in_the_output_is_restored(make_site: MakeSite) -> None:
     root = make_site(ARCHIVE)
-    built = rebuild(root)
+    first = rebuild(root)
     (root / "output/issues/2022-04/index.html").write_text("edited by hand")
     (root / "output/extra.html").write_text("dropped in by hand")
-    assert rebuild(root) == built
+    assert rebuild(root) == first
 
 
 def test_a_build_failing_after_rendering_leaves_the_output_alone(make_site: MakeSite) -> None:
     root = make_site(ARCHIVE)
-    built = rebuild(root)
+    first = rebuild(root)
     # An email too large for Gmail is a warning, and an error with --strict.
     huge = "\n\n".join(f"Paragraph {number} " + "word " * 40 for number in range(600))
-    write(root, "content/2022-04/huge.md", entry("Huge", date="2022-04-09", body=huge))
+    write_files(root, {"content/2022-04/huge.md": entry(
+        "Huge", date="2022-04-09", authority="CAC", source="https://example.org/huge", body=huge + "\n",
+    )})
     result = run("build", "--strict", cwd=root)
     assert result.exit_code == 1
     assert "Gmail clips" in result.output
-    assert tree(root / "output") == built
+    assert tree(root / "output") == first
     assert leftovers(root) == []
 
 
 def test_deleting_the_cache_only_costs_time(make_site: MakeSite) -> None:
     root = make_site(ARCHIVE)
-    built = rebuild(root)
+    first = rebuild(root)
     shutil.rmtree(root / CACHE_DIR)
-    assert rebuild(root) == built
+    assert rebuild(root) == first
 
 
 def test_corrupt_cache_files_are_ignored(make_site: MakeSite, tmp_path: Path) -> None:

@@ -196,7 +196,7 @@ def test_new_entry_reports_a_broken_config_as_content_errors(make_site: MakeSite
     assert "newsletter.yaml:2:11: error:" in result.output
 
 
-@given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=80).filter(str.strip))
+@given(st.text(st.characters(exclude_categories=["Cs"]), max_size=80).filter(str.strip))
 def test_any_title_survives_the_round_trip_through_the_new_file(title: str) -> None:
     with tempfile.TemporaryDirectory() as folder:
         project = Project.at(Path(folder))

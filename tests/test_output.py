@@ -5,20 +5,14 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
 
 from newsletter.incremental.stamps import Snapshot
 from newsletter.output import MARKER, OutputFiles, Spool, previous_output, write_output
-
-
-def contents(folder: Path) -> dict[str, bytes]:
-    return {
-        path.relative_to(folder).as_posix(): path.read_bytes()
-        for path in folder.rglob("*") if path.is_file()
-    }
+from tests.conftest import tree
 
 
 def test_unchanged_files_keep_their_inode_and_changed_ones_are_rewritten(tmp_path: Path) -> None:
@@ -28,7 +22,7 @@ def test_unchanged_files_keep_their_inode_and_changed_ones_are_rewritten(tmp_pat
     write_output({"a.html": b"A", "issues/b.html": b"B, revised"}, output, previous=states)
     after = (output / "a.html").stat()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
-    assert contents(output) == {
+    assert tree(output) == {
         "a.html": b"A", "issues/b.html": b"B, revised", MARKER: (output / MARKER).read_bytes()
     }
 
@@ -46,7 +40,7 @@ def test_a_first_build_makes_its_spool_the_output(tmp_path: Path) -> None:
     with spooled(output, files) as rendered:
         states = write_output(rendered, output)
         assert rendered.spool is not None and not Path(rendered.spool.folder).exists(), "moved, not emptied"
-    assert contents(output) == {**files, MARKER: (output / MARKER).read_bytes()}
+    assert tree(output) == {**files, MARKER: (output / MARKER).read_bytes()}
     assert all(
         (output / path).stat().st_mode & 0o777 == 0o755 for path in ("", "entries", "entries/a")
     )
@@ -111,10 +105,10 @@ class _FailsHalfway(Mapping[str, bytes]):
 def test_a_failed_write_leaves_the_previous_output_untouched(tmp_path: Path) -> None:
     output = tmp_path / "output"
     states = write_output({"a.html": b"old A", "b.html": b"old B"}, output)
-    before = contents(output)
+    before = tree(output)
     with pytest.raises(OSError, match="disk full"):
         write_output(_FailsHalfway(), output, previous=states)
-    assert contents(output) == before
+    assert tree(output) == before
     assert [path.name for path in tmp_path.iterdir()] == ["output"]
 
 
@@ -124,12 +118,12 @@ def test_the_replaced_output_is_kept_beside_it_and_updated_into_the_next(tmp_pat
     second = {"a.html": b"A2", "b.html": b"B", "c/d.html": b"D"}
     states = write_output(second, output, previous=states, keep_previous=True)
     spare = previous_output(output)
-    assert contents(spare)["a.html"] == b"A1"
+    assert tree(spare)["a.html"] == b"A1"
     write_output({"a.html": b"A3", "b.html": b"B", "e.html": b"E"}, output, previous=states, keep_previous=True)
-    assert contents(output) == {
+    assert tree(output) == {
         "a.html": b"A3", "b.html": b"B", "e.html": b"E", MARKER: (output / MARKER).read_bytes()
     }
-    assert contents(spare)["a.html"] == b"A2"
+    assert tree(spare)["a.html"] == b"A2"
 
 
 def test_a_folder_we_do_not_own_where_the_previous_output_goes_is_left_alone(
@@ -141,20 +135,25 @@ def test_a_folder_we_do_not_own_where_the_previous_output_goes_is_left_alone(
     (foreign / "notes.txt").write_text("mine")
     states = write_output({"a.html": b"A"}, output, keep_previous=True)
     write_output({"a.html": b"A, revised"}, output, previous=states, keep_previous=True)
-    assert contents(foreign) == {"notes.txt": b"mine"}
+    assert tree(foreign) == {"notes.txt": b"mine"}
     assert (output / "a.html").read_bytes() == b"A, revised"
     assert sorted(path.name for path in tmp_path.iterdir()) == [foreign.name, "output"]
 
 
-SNAPSHOT_EDITS = {
+def replace_by_a_copy(output: Path) -> None:
+    """Move a file away and write one with the same bytes in its place."""
+    (output / "a.html").rename(output / "b/moved.html")
+    (output / "a.html").write_bytes(b"A")
+
+
+SNAPSHOT_EDITS: dict[str, Callable[[Path], object]] = {
     "nothing": lambda output: None,
     "a file rewritten": lambda output: (output / "b/c.html").write_bytes(b"edited by hand"),
     "a file deleted": lambda output: (output / "a.html").unlink(),
     "a file added": lambda output: (output / "extra.html").write_bytes(b"x"),
     "a file added to a subfolder": lambda output: (output / "b/extra.html").write_bytes(b"x"),
     "a folder added": lambda output: (output / "b/new").mkdir(),
-    "a file replaced by a copy": lambda output: (output / "a.html").rename(output / "b/moved.html")
-    or (output / "a.html").write_bytes(b"A"),
+    "a file replaced by a copy": replace_by_a_copy,
     "the marker deleted": lambda output: (output / MARKER).unlink(),
 }
 

@@ -9,6 +9,7 @@ from email import policy
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,7 +18,7 @@ from newsletter.build import Project, build
 from newsletter.errors import ContentError
 from newsletter.options import Options
 from newsletter.render.templates import relative_path
-from tests.conftest import MINIMAL_CONFIG
+from tests.conftest import MINIMAL_CONFIG, write_files
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
@@ -68,13 +69,14 @@ def assert_well_formed(output: Path) -> None:
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(entry=entry_fields, issue=issue_fields, body=st.text(max_size=200))
-def test_any_text_builds_or_fails_cleanly(tmp_path_factory, entry: dict, issue: dict, body: str) -> None:  # type: ignore[no-untyped-def]
-    root = tmp_path_factory.mktemp("prop")
-    (root / "newsletter.yaml").write_text(MINIMAL_CONFIG)
-    folder = root / "content/2022-05"
-    folder.mkdir(parents=True)
-    (folder / "issue.yaml").write_text(yaml.safe_dump(issue, allow_unicode=True))
-    (folder / "entry.yaml").write_text(yaml.safe_dump({**entry, "body": body}, allow_unicode=True))
+def test_any_text_builds_or_fails_cleanly(
+    tmp_path_factory: pytest.TempPathFactory, entry: dict[str, object], issue: dict[str, object], body: str
+) -> None:
+    root = write_files(tmp_path_factory.mktemp("prop"), {
+        "newsletter.yaml": MINIMAL_CONFIG,
+        "content/2022-05/issue.yaml": yaml.safe_dump(issue, allow_unicode=True),
+        "content/2022-05/entry.yaml": yaml.safe_dump({**entry, "body": body}, allow_unicode=True),
+    })
     try:
         build(Project.at(root), Options())
     except ContentError as error:

@@ -6,12 +6,13 @@ import email
 import re
 from email import policy
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import feedparser
 import yaml
 
-from tests.conftest import REPO, run
+from tests.conftest import REPO, run, tree
 
 BASE = "https://newsletter.example.com/"
 PUBLISHED = ["2022-06", "2022-05"]
@@ -21,7 +22,7 @@ def issue_page(output: Path, issue: str) -> str:
     return (output / f"issues/{issue}/index.html").read_text()
 
 
-def entry_front_matter(issue: str) -> dict[str, dict]:
+def entry_front_matter(issue: str) -> dict[str, dict[str, Any]]:
     """Slug -> front matter of every entry file of a sample issue."""
     entries = {}
     for path in sorted((REPO / "content" / issue).glob("*.md")):
@@ -125,9 +126,11 @@ def test_eml_parses_back_with_both_parts_and_headers(sample_output: Path) -> Non
     assert message["List-Unsubscribe"] == "<https://newsletter.example.com/unsubscribe>"
     assert message["MIME-Version"] == "1.0"
     assert re.fullmatch(r"<2022-06\.[0-9a-f]+@newsletter\.example\.com>", message["Message-ID"])
-    html = message.get_body(("html",)).get_content()
+    html_part, plain_part = message.get_body(("html",)), message.get_body(("plain",))
+    assert html_part is not None and plain_part is not None
+    html = html_part.get_content()
     assert html.replace("\r\n", "\n").rstrip() == (sample_output / "issues/2022-06/email.html").read_text()
-    text = message.get_body(("plain",)).get_content()
+    text = plain_part.get_content()
     assert text.replace("\r\n", "\n") == (sample_output / "issues/2022-06/email.txt").read_text()
 
 
@@ -149,7 +152,6 @@ def test_rss_feed_has_one_item_per_published_issue(sample_output: Path) -> None:
 def test_build_is_byte_for_byte_reproducible(sample_output: Path, tmp_path: Path) -> None:
     again = tmp_path / "again"
     assert run("build", "--output", str(again), cwd=REPO).exit_code == 0
-    first = {p.relative_to(sample_output): p.read_bytes() for p in sample_output.rglob("*") if p.is_file()}
-    second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+    first, second = tree(sample_output), tree(again)
     assert first.keys() == second.keys()
     assert [path for path in first if first[path] != second[path]] == []

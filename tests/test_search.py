@@ -11,9 +11,7 @@ from urllib.parse import quote
 import pytest
 
 from newsletter.content.markdown import words
-from tests.conftest import MakeSite, run
-from tests.test_site import archive_output  # noqa: F401  (fixture)
-from tests.test_site_browser import chromium, needs_chromium
+from tests.conftest import MakeSite, chromium, entry, needs_chromium, run
 
 
 def index_parts(output: Path) -> list[str]:
@@ -59,11 +57,11 @@ def test_index_lists_each_development_with_its_words(archive: Path) -> None:
 def test_index_is_cut_by_year_and_loaded_newest_first(make_site: MakeSite) -> None:
     root = make_site({
         "content/2023-01/issue.yaml": "date: 2023-01-15\n",
-        "content/2023-01/late-2022.md": "---\ntitle: Late\nsection: regulatory\ndate: 2022-12-20\n---\nLate.\n",
-        "content/2023-01/early-2023.md": "---\ntitle: Early\nsection: regulatory\ndate: 2023-01-05\n---\nEarly.\n",
+        "content/2023-01/late-2022.md": entry("Late", date="2022-12-20", body="Late.\n"),
+        "content/2023-01/early-2023.md": entry("Early", date="2023-01-05", body="Early.\n"),
         "content/2022-12/issue.yaml": "date: 2022-12-15\n",
-        "content/2022-12/december.md": "---\ntitle: December\nsection: regulatory\ndate: 2022-12-01\n---\nDec.\n",
-        "content/2022-12/newer.md": "---\ntitle: Newer\nsection: regulatory\ndate: 2022-12-24\n---\nNewer.\n",
+        "content/2022-12/december.md": entry("December", date="2022-12-01", body="Dec.\n"),
+        "content/2022-12/newer.md": entry("Newer", date="2022-12-24", body="Newer.\n"),
     })
     assert run("build", cwd=root).exit_code == 0
     output = root / "output"

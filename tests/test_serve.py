@@ -233,7 +233,7 @@ def test_the_first_build_runs_alone_so_it_may_use_every_core_and_ctrl_c_stops_it
     make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     threads_before = set(threading.enumerate())
-    started_while_building = []
+    started_while_building: list[threading.Thread] = []
 
     def interrupted_build(preview: Preview, unless_unchanged: bool = False) -> Outcome:
         started_while_building.extend(set(threading.enumerate()) - threads_before)
@@ -302,7 +302,7 @@ def test_what_a_killed_preview_left_beside_its_site_is_cleared(make_site: MakeSi
             (kept / leftover / "issues").mkdir(parents=True)
         (kept / ".site.previous").mkdir()
     with preview_folder(project) as again:
-        assert sorted(path.name for path in again.iterdir()) == [".lock", ".site.previous", "site"]
+        assert sorted(path.name for path in again.iterdir()) == [".lock", ".site.lock", ".site.previous", "site"]
 
 
 def test_loopback_addresses() -> None:

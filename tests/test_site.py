@@ -1,15 +1,13 @@
 """The web edition: permalink pages, browsing by section, authority and tag, site files.
 
-``archive`` builds a small but varied archive once per session (three issues,
-every section, several authorities and tags, headings, a table, Chinese text);
+``archive`` (in conftest) builds a small but varied archive once per session (three
+issues, every section, several authorities and tags, headings, a table, Chinese text);
 the feed, search and validity tests read its output too.
 """
 
 from __future__ import annotations
 
 import re
-import textwrap
-from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -18,89 +16,7 @@ import pytest
 from newsletter.content.markdown import excerpt, plain_text
 from newsletter.model import Authority
 from newsletter.render.fragments import shift_headings
-from tests.conftest import MakeSite, run
-
-BASE_URL = "https://news.example.org/"
-
-ARCHIVE_CONFIG = f"""\
-title: Test Newsletter
-base_url: {BASE_URL}
-description: Developments in data law, for tests.
-timezone: Asia/Shanghai
-authorities:
-  CAC: Cyberspace Administration of China
-  CBIRC: China Banking and Insurance Regulatory Commission
-  MIIT: Ministry of Industry and Information Technology
-  SAMR: State Administration for Market Regulation
-"""
-
-
-def _entry(title: str, section: str, date: str, body: str, **fields: str) -> str:
-    front = "".join(f"{key}: {value}\n" for key, value in fields.items())
-    header = f"title: {title}\nsection: {section}\ndate: {date}\n{front}"
-    return f"---\n{header}---\n{textwrap.dedent(body)}"
-
-
-ARCHIVE_FILES: dict[str, str] = {
-    "newsletter.yaml": ARCHIVE_CONFIG,
-    "content/2022-03/issue.yaml": "date: 2022-03-20\ntitle: March 2022\nsummary: Exports.\n",
-    "content/2022-03/export-rules.md": _entry(
-        "CAC finalises the security assessment measures", "regulatory", "2022-03-02",
-        """
-        The measures set out when a data handler must apply for a **security assessment**.
-
-        ### Thresholds
-
-        | Volume | Assessment |
-        |---|---|
-        | 1 million people | required |
-
-        More at <https://www.example.gov.cn/a/very/long/address/that/keeps/going/without/any/spaces/2022/03/02/measures.html>.
-        """,
-        authority="CAC", tags="[cross-border, data-export]",
-        sources="[{title: Measures (Chinese), url: 'https://www.example.gov.cn/m.html'}]",
-    ),
-    "content/2022-03/bank-fine.md": _entry(
-        "CBIRC fines a bank over leaked customer data", "enforcement", "2022-03",
-        "A regional bank was fined for a pervasive leak of customer records.\n",
-        authority="CBIRC", tags="[personal-information, finance]",
-    ),
-    "content/2022-04/issue.yaml": "date: 2022-04-18\ntitle: April 2022\nsummary: Apps and banks.\n",
-    "content/2022-04/app-campaign.md": _entry(
-        "MIIT and CAC name apps that over-collect", "enforcement", "2022-04-08",
-        "Thirty apps were named. 个人信息 was the campaign's theme.\n",
-        authority="[MIIT, CAC]", tags="[personal-information, apps]", order="1",
-        highlight="Regulators named thirty apps.",
-    ),
-    "content/2022-04/insurer-warning.md": _entry(
-        "CBIRC warns insurers about sales calls", "enforcement", "2022-04-12",
-        "Insurers must stop unsolicited marketing calls made from purchased lists.\n",
-        authority="CBIRC", tags="[personal-information, finance]",
-    ),
-    "content/2022-04/industry-survey.md": _entry(
-        "Survey of compliance budgets", "industry", "2022-04-01",
-        "Budgets for privacy programmes rose for the third year.\n",
-    ),
-    "content/2022-05/issue.yaml": "date: 2022-05-15\ntitle: May 2022\nsummary: Standards.\n",
-    "content/2022-05/our-view.md": _entry(
-        "What the new standard means for you", "views", "2022-05-03",
-        "", url="https://blog.example.org/standard",
-    ),
-    "content/2022-05/samr-standard.md": _entry(
-        "SAMR issues a standard on certification", "regulatory", "2022-05-06",
-        """
-        The standard covers certification of personal information handlers.
-
-        #### Scope
-
-        It applies to cross-border transfers within a group.
-        """,
-        authority="SAMR", tags="[cross-border, standards]",
-    ),
-    "content/2022-05/draft-idea.md": _entry(
-        "An unfinished draft", "industry", "2022-05-07", "Not ready.\n", draft="true",
-    ),
-}
+from tests.conftest import ARCHIVE_CONFIG, ARCHIVE_FILES, BASE_URL, MakeSite, parse, run, tree, write_files
 
 ENTRY_PERMALINKS = {
     "issues/2022-03/export-rules/", "issues/2022-03/bank-fine/",
@@ -108,66 +24,6 @@ ENTRY_PERMALINKS = {
     "issues/2022-04/industry-survey/", "issues/2022-05/our-view/",
     "issues/2022-05/samr-standard/",
 }
-
-
-def write_project(root: Path, files: dict[str, str]) -> Path:
-    """Write ``{relative path: text}`` under ``root``."""
-    for relative, text in files.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
-
-
-@pytest.fixture(scope="session", name="archive")
-def archive_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The output folder of the varied test archive, built once."""
-    root = write_project(tmp_path_factory.mktemp("archive"), ARCHIVE_FILES)
-    result = run("build", cwd=root)
-    assert result.exit_code == 0, result.output
-    return root / "output"
-
-
-class Links(HTMLParser):
-    """Collect a page's links (with their text), ids, headings and landmarks."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.links: list[tuple[str, str]] = []
-        self.resources: list[str] = []
-        self.ids: set[str] = set()
-        self.headings: list[int] = []
-        self.tags: list[str] = []
-        self._open_link: list[str] | None = None
-        self._link_href = ""
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attributes = dict(attrs)
-        self.tags.append(tag)
-        if attributes.get("id"):
-            self.ids.add(attributes["id"] or "")
-        if re.fullmatch(r"h[1-6]", tag):
-            self.headings.append(int(tag[1]))
-        if tag == "a" and attributes.get("href") is not None:
-            self._open_link, self._link_href = [], attributes["href"] or ""
-        elif tag in ("link", "script", "img") and (attributes.get("href") or attributes.get("src")):
-            self.resources.append(attributes.get("href") or attributes.get("src") or "")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "a" and self._open_link is not None:
-            self.links.append((self._link_href, " ".join("".join(self._open_link).split())))
-            self._open_link = None
-
-    def handle_data(self, data: str) -> None:
-        if self._open_link is not None:
-            self._open_link.append(data)
-
-
-def parse(page: Path) -> Links:
-    """Parse one HTML page."""
-    parser = Links()
-    parser.feed(page.read_text(encoding="utf-8"))
-    return parser
 
 
 def page_links(output: Path, page: str) -> list[str]:
@@ -262,7 +118,7 @@ def test_browsing_pages_list_exactly_the_matching_developments_newest_first(
 
 
 def test_long_lists_are_split_into_linked_pages_newest_first(archive: Path, tmp_path: Path) -> None:
-    root = write_project(tmp_path, {**ARCHIVE_FILES, "newsletter.yaml": ARCHIVE_CONFIG + "page_size: 2\n"})
+    root = write_files(tmp_path, {**ARCHIVE_FILES, "newsletter.yaml": ARCHIVE_CONFIG + "page_size: 2\n"})
     assert run("build", cwd=root).exit_code == 0
     output = root / "output"
     folder = "tags/personal-information/"
@@ -322,8 +178,8 @@ def test_pages_advertise_their_feeds(archive: Path) -> None:
 
 def test_sitemap_lists_every_page_and_robots_points_to_it(archive: Path) -> None:
     namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    tree = ElementTree.parse(archive / "sitemap.xml")
-    listed = {loc.text for loc in tree.findall("s:url/s:loc", namespace)}
+    sitemap = ElementTree.parse(archive / "sitemap.xml")
+    listed = {loc.text for loc in sitemap.findall("s:url/s:loc", namespace)}
     pages = {
         BASE_URL + page.relative_to(archive).as_posix().removesuffix("index.html")
         for page in archive.rglob("*.html")
@@ -371,16 +227,12 @@ def test_entry_headings_nest_under_the_entry_title(archive: Path) -> None:
 
 
 def test_build_is_deterministic(make_site: MakeSite, archive: Path) -> None:
-    root = make_site(dict(ARCHIVE_FILES), minimal=False)
+    root = make_site(ARCHIVE_FILES, minimal=False)
     assert run("build", cwd=root).exit_code == 0
-    first = _files(root / "output")
+    first = tree(root / "output")
     assert run("build", cwd=root).exit_code == 0
-    assert _files(root / "output") == first
-    assert first.keys() == _files(archive).keys()
-
-
-def _files(output: Path) -> dict[Path, bytes]:
-    return {p.relative_to(output): p.read_bytes() for p in output.rglob("*") if p.is_file()}
+    assert tree(root / "output") == first
+    assert first.keys() == tree(archive).keys()
 
 
 def test_excerpt_cuts_long_text_at_a_word_with_an_ellipsis() -> None:

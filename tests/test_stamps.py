@@ -11,19 +11,30 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import Result
 
 from newsletter import build as pipeline
 from newsletter.incremental.cache import CACHE_DIR
-from tests.conftest import MakeSite, run
-from tests.test_incremental import LINKED_ARCHIVE, LISTING_TEMPLATE, entry, replace_in, tree, write
+from tests.conftest import (
+    LINKED_ARCHIVE,
+    LISTING_TEMPLATE,
+    Files,
+    MakeSite,
+    built,
+    cold_build,
+    entry,
+    replace_in,
+    run,
+    tree,
+    write_files,
+)
 
-PROJECT: dict[str, str | bytes | None] = {
+PROJECT: Files = {
     **LINKED_ARCHIVE,
     "templates/issue.html": LISTING_TEMPLATE,
     # A rule without sources: a warning, which --strict makes an error.
-    "content/2022-05/unsourced.md": "---\ntitle: Unsourced rules\nsection: regulatory\ndate: 2022-05-03\n"
-                                    "authority: cac\n---\nNo source given.\n",
+    "content/2022-05/unsourced.md": entry(
+        "Unsourced rules", date="2022-05-03", authority="cac", body="No source given.\n",
+    ),
 }
 WARNING = "content/2022-05/unsourced.md:2:1: warning: entry in 'regulatory' has no sources"
 
@@ -49,28 +60,14 @@ def full_runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return ran
 
 
-def built(root: Path, *args: str) -> Result:
-    result = run("build", *args, cwd=root)
-    assert result.exit_code == 0, result.output
-    return result
-
-
-def cold_build(root: Path, scratch: Path, *args: str) -> dict[str, bytes]:
-    """Build a copy of the project with no output and no cache; return its output."""
-    copy = scratch / "cold"
-    shutil.rmtree(copy, ignore_errors=True)
-    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("output", ".output.*", CACHE_DIR))
-    built(copy, "-q", *args)
-    return tree(copy / "output")
-
-
 def without_time(summary: str) -> str:
     return re.sub(r" in \d+\.\d\d s", " in … s", summary)
 
 
-def next_tick() -> None:
-    """Let the file system's clock move on, so that a change to the output gets new times."""
+def drop_in(path: Path) -> None:
+    """Write a new file into the output, late enough for the file system to give it new times."""
     time.sleep(0.05)
+    path.write_text("dropped in")
 
 
 def damage_every_file(folder: Path) -> None:
@@ -105,24 +102,25 @@ Edit = Callable[[Path], object]
 
 CHANGES: list[tuple[str, Edit, tuple[str, ...]]] = [
     ("edit an entry", lambda root: replace_in(
-        root, "content/2022-04/final-rules.md", "The body", "The *revised* body"), ()),
-    ("add an entry", lambda root: write(
-        root, "content/2022-04/new-rules.md", entry("New rules", date="2022-04-11").replace(
-            "authority: CAC", "authority: cac")), ()),
+        root, "content/2022-04/final-rules.md", "Body of", "The *revised* body of"), ()),
+    ("add an entry", lambda root: write_files(root, {"content/2022-04/new-rules.md": entry(
+        "New rules", date="2022-04-11", authority="cac", source="https://example.org/new-rules",
+    )}), ()),
     ("delete an entry", lambda root: (root / "content/2022-04/new-rules.md").unlink(), ()),
-    ("add a file that is not content", lambda root: write(root, "content/2022-04/notes.txt", "notes"), ()),
-    ("add an issue", lambda root: (
-        write(root, "content/2022-06/issue.yaml", "date: 2022-06-15\n"),
-        write(root, "content/2022-06/june-rules.md", entry("June rules", date="2022-06-01").replace(
-            "authority: CAC", "authority: cac")),
-    ), ()),
+    ("add a file that is not content", lambda root: write_files(root, {"content/2022-04/notes.txt": "notes"}), ()),
+    ("add an issue", lambda root: write_files(root, {
+        "content/2022-06/issue.yaml": "date: 2022-06-15\n",
+        "content/2022-06/june-rules.md": entry(
+            "June rules", date="2022-06-01", authority="cac", source="https://example.org/june-rules",
+        ),
+    }), ()),
     ("edit the settings", lambda root: replace_in(
         root, "newsletter.yaml", "title: Test Newsletter", "title: Renamed Newsletter"), ()),
     ("edit the registry", lambda root: replace_in(
         root, "registry.yaml", "name: Cyberspace Administration of China", "name: Cyberspace Administration"), ()),
     ("edit a template", lambda root: replace_in(root, "templates/issue.html", "Other issues", "More issues"), ()),
-    ("add a template", lambda root: write(
-        root, "templates/base.html", '{% extends "default/base.html" %}{% block footer %}Ours{% endblock %}'), ()),
+    ("add a template", lambda root: write_files(
+        root, {"templates/base.html": '{% extends "default/base.html" %}{% block footer %}Ours{% endblock %}'}), ()),
     ("remove a template", lambda root: (root / "templates/base.html").unlink(), ()),
     ("include drafts", lambda root: None, ("--drafts",)),
     ("publish under another URL", lambda root: None, ("--base-url", "https://preview.example.net/")),
@@ -130,10 +128,8 @@ CHANGES: list[tuple[str, Edit, tuple[str, ...]]] = [
     ("edit a page of the output by hand", lambda root: (
         root / "output/issues/2022-04/index.html").write_text("edited by hand"), ()),
     ("delete a file of the output", lambda root: (root / "output/feed.xml").unlink(), ()),
-    ("drop a file into the output", lambda root: (
-        next_tick(), (root / "output/extra.html").write_text("dropped in")), ()),
-    ("drop a file into a folder of the output", lambda root: (
-        next_tick(), (root / "output/issues/2022-04/extra.html").write_text("dropped in")), ()),
+    ("drop a file into the output", lambda root: drop_in(root / "output/extra.html"), ()),
+    ("drop a file into a folder of the output", lambda root: drop_in(root / "output/issues/2022-04/extra.html"), ()),
     ("damage the cache", lambda root: damage_every_file(root / CACHE_DIR), ()),
     ("delete the cache", lambda root: shutil.rmtree(root / CACHE_DIR), ()),
 ]

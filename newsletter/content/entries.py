@@ -196,7 +196,7 @@ def _authorities(fields: Fields, config: Config) -> tuple[Authority, ...]:
     registry = config.registry
     keys = registry.authority_keys()
     authorities = []
-    for index, reference in enumerate(fields.text_list("authority", one_allowed=True)):
+    for index, reference in fields.indexed_texts("authority", one_allowed=True):
         reference = reference.strip()
         known = registry.authority(reference)
         if known is not None:
@@ -216,7 +216,7 @@ def _authorities(fields: Fields, config: Config) -> tuple[Authority, ...]:
 def _instruments(fields: Fields, config: Config) -> tuple[Instrument, ...]:
     instruments = []
     known_ids = [instrument.id for instrument in config.registry.instruments]
-    for index, instrument_id in enumerate(fields.text_list("instruments", one_allowed=True)):
+    for index, instrument_id in fields.indexed_texts("instruments", one_allowed=True):
         instrument = config.registry.instrument(instrument_id.strip())
         if instrument is None:
             fields.item_problem("instruments", index, f"unknown instrument '{instrument_id}'"

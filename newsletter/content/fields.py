@@ -112,6 +112,9 @@ class Fields:
         if not isinstance(value, str):
             self._expect(key, value, "text")
             return None
+        if required and not value.strip():
+            self.error(key, f"'{key}' is empty")
+            return None
         return self.checked_text(key, value)
 
     def line(self, key: str, required: bool = False) -> str | None:
@@ -129,9 +132,6 @@ class Fields:
         if found:
             self.error(key, f"'{key}' must be one line, but it holds a line break (U+{ord(found.group()):04X}): "
                             "join the lines")
-            return None
-        if required and not value:
-            self.error(key, f"'{key}' is empty")
             return None
         return value
 
@@ -196,6 +196,10 @@ class Fields:
 
     def text_list(self, key: str, one_allowed: bool = False) -> list[str]:
         """A list of texts (or a single text where ``one_allowed``)."""
+        return [text for _, text in self.indexed_texts(key, one_allowed)]
+
+    def indexed_texts(self, key: str, one_allowed: bool = False) -> list[tuple[int, str]]:
+        """The texts of a list with their places in it as written, for problems about one item."""
         value = self._get(key, False)
         if value is None:
             return []
@@ -213,7 +217,7 @@ class Fields:
                     key, index, f"'{key}' contains the control character {xml_invalid_character(item)}"
                 )
             else:
-                texts.append(item)
+                texts.append((index, item))
         return texts
 
     def item_problem(self, key: str, index: int, message: str, severity: str = "error") -> None:

@@ -43,9 +43,9 @@ def read_lifecycle(fields: Fields) -> Lifecycle:
 
 def _references(fields: Fields, key: str) -> tuple[EntryRef, ...]:
     refs = []
-    for index, text in enumerate(fields.text_list(key, one_allowed=True)):
-        issue_id, _, slug = text.strip().partition("/")
-        if SLUG.fullmatch(issue_id) and SLUG.fullmatch(slug):
+    for index, text in fields.indexed_texts(key, one_allowed=True):
+        if _well_formed(text):
+            issue_id, _, slug = text.strip().partition("/")
             refs.append(EntryRef(issue_id, slug))
         else:
             fields.item_problem(
@@ -92,10 +92,15 @@ def _written(doc: RawDocument, key: str) -> list[Reference]:
     texts = [value] if isinstance(value, str) else value if isinstance(value, list) else []
     found = []
     for index, text in enumerate(texts):
-        if isinstance(text, str) and "/" in text:
+        if isinstance(text, str) and _well_formed(text):
             line, column = doc.at((key, index) if isinstance(value, list) else (key,))
             found.append(Reference(key, text.strip(), doc.path, line, column))
     return found
+
+
+def _well_formed(text: str) -> bool:
+    issue_id, _, slug = text.strip().partition("/")
+    return bool(SLUG.fullmatch(issue_id) and SLUG.fullmatch(slug))
 
 
 def dangling(folders: Iterable[FolderReferences]) -> list[Problem]:

@@ -75,6 +75,10 @@ def read_config(
     title = fields.line("title", required=True)
     if base_url is None:
         base_url = fields.url("base_url", required=True, schemes=WEB_SCHEMES)
+        if base_url is not None and (urlsplit(base_url).query or urlsplit(base_url).fragment):
+            fields.error("base_url", f"'base_url' {base_url} has a query or fragment; every page's address "
+                                     "is made by adding to it, so it must end with a path")
+            base_url = None
     language = fields.line("language") or "en"
     timezone = _timezone(fields)
     feed_limit, page_size = _at_least_one(fields, "feed_limit"), _at_least_one(fields, "page_size")
@@ -109,7 +113,7 @@ def _timezone(fields: Fields) -> str:
     name = fields.line("timezone") or "UTC"
     try:
         zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # "Asia" names a folder of zones
         fields.error("timezone", f"unknown time zone '{name}'; expected an IANA name like Asia/Shanghai")
         return "UTC"
     return name
@@ -207,7 +211,8 @@ def _sections(fields: Fields) -> tuple[SectionConfig, ...]:
             section.error("id", f"section id '{section_id}' is used twice")
         else:
             sections.append(SectionConfig(section_id, title, numbered))
-    if not sections:
+    written = fields.data.get("sections")
+    if not sections and isinstance(written, list) and not written:  # other mistakes have their own message
         fields.error("sections", "'sections' must list at least one section")
     return tuple(sections)
 
