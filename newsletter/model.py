@@ -429,9 +429,14 @@ class Newsletter:
         """The issue ``entry`` was published in."""
         return self._issues[entry.issue_id]
 
+    @property
+    def entries(self) -> list[Entry]:
+        """Every published entry, newest issue first, each issue in reading order."""
+        return [entry for issue in self.issues for entry in issue.entries]
+
     @cached_property
     def _entries(self) -> dict[EntryRef, Entry]:
-        return {entry.ref: entry for issue in self.issues for entry in issue.entries}
+        return {entry.ref: entry for entry in self.entries}
 
     def find(self, ref: EntryRef) -> Entry | None:
         """The published entry ``ref`` names; ``None`` if it is a draft left out of this build."""

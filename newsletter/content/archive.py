@@ -47,7 +47,11 @@ def ahead(deadlines: Iterable[Deadline], as_of: dt.date) -> list[Deadline]:
 
 
 def with_coming_up(archive: Newsletter) -> list[Issue]:
-    """Give each issue that shows a "Coming up" box the next deadlines known on its date."""
+    """Give each issue that shows a "Coming up" box the next deadlines known on its date.
+
+    Known on its date: the entry was published by then, and no entry that
+    supersedes it had been (a final standard ends its draft's comment period).
+    """
     # Sorted once for the whole archive; each issue keeps the order when filtering.
     everything = deadlines_of(entry for issue in archive.issues for entry in issue.entries)
     result = []
@@ -55,10 +59,16 @@ def with_coming_up(archive: Newsletter) -> list[Issue]:
         if not issue.show_coming_up:
             result.append(issue)
             continue
-        known = [d for d in everything if archive.issue_of(d.entry).date <= issue.date]
+        known = [d for d in everything if archive.issue_of(d.entry).date <= issue.date
+                 and not _superseded_by(archive, d.entry, issue.date)]
         coming = ahead(known, issue.date)[:COMING_UP_LIMIT]
         result.append(dataclasses.replace(issue, coming_up=tuple(coming)))
     return result
+
+
+def _superseded_by(archive: Newsletter, entry: Entry, day: dt.date) -> bool:
+    """Whether an entry published by ``day`` supersedes ``entry``."""
+    return any(archive.issue_of(later).date <= day for later in archive.superseded_by(entry))
 
 
 def collect(
@@ -76,8 +86,10 @@ def collect(
     problems = problems + [problem for _, found in results for problem in found] + dangling(references)
     if errors_in(problems):
         return None, sorted(problems)
-    issues = with_coming_up(Newsletter(config, tuple(newest_first(issue for issue, _ in results if issue))))
-    deadlines = deadlines_of(entry for issue in issues for entry in issue.entries)
+    archive = Newsletter(config, tuple(newest_first(issue for issue, _ in results if issue)))
+    issues = with_coming_up(archive)
+    # The archive's deadlines (the upcoming page, the calendars) leave out every superseded entry's.
+    deadlines = [d for d in deadlines_of(archive.entries) if not archive.superseded_by(d.entry)]
     as_of = options.as_of or (issues[0].date if issues else None)
     upcoming = ahead(deadlines, as_of) if as_of else []
     newsletter = Newsletter(config, tuple(issues), as_of, tuple(upcoming), tuple(deadlines))

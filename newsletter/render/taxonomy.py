@@ -136,11 +136,18 @@ class Timeline:
 
     instrument: Instrument
     placed: tuple[Placed, ...]
+    superseded_by: tuple[tuple[Entry, ...], ...] = ()
+    """For each of ``placed``, the entries that supersede it (its deadlines no longer stand)."""
 
     @property
     def path(self) -> str:
         """Site path of the instrument's page: ``instruments/pipl/``."""
         return f"instruments/{self.instrument.id}/"
+
+
+def _timeline(newsletter: Newsletter, instrument: Instrument, placed: tuple[Placed, ...]) -> Timeline:
+    later = tuple(tuple(newsletter.superseded_by(p.entry)) for p in placed)
+    return Timeline(instrument, placed, later)
 
 
 @dataclass(frozen=True)
@@ -164,7 +171,7 @@ class Browsing:
         )
         oldest = newest[::-1]
         timelines = tuple(
-            Timeline(instrument, tuple(p for p in oldest if instrument in p.entry.instruments))
+            _timeline(newsletter, instrument, tuple(p for p in oldest if instrument in p.entry.instruments))
             for instrument in sorted(newsletter.config.registry.instruments, key=lambda i: i.name.casefold())
         )
         return cls(placed, listings, timelines)
