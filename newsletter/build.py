@@ -80,7 +80,8 @@ def _build(project: Project, options: Options, on_stage: Progress, started: floa
         on_stage("writing")
         output = rebuild.write(files)
     counted = CheckReport.of(newsletter, checked)
-    report = BuildReport(output.files, problems, counted.issues, counted.entries, time.perf_counter() - started)
+    report = BuildReport(output.files, problems, counted.issues, counted.entries, time.perf_counter() - started,
+                         counted.draft_issues, counted.draft_entries)
     # A check also compiles the templates no page uses; once they do, this build found all a check would.
     rebuild.record_build(report, output, counted, all_compile=not template_syntax_problems(env, project.root))
     return report

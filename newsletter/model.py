@@ -401,6 +401,11 @@ class Issue:
         )
 
     @property
+    def has_drafts(self) -> bool:
+        """Whether the issue, or any entry of it, is a draft (shown only in a build with drafts)."""
+        return self.draft or any(entry.draft for entry in self.entries)
+
+    @property
     def entries(self) -> tuple[Entry, ...]:
         """Every entry of the issue in reading order."""
         return tuple(item.entry for section in self.sections for item in section.items)
@@ -415,6 +420,12 @@ class Newsletter:
     as_of: dt.date | None = None
     upcoming: tuple[Deadline, ...] = ()
     deadlines: tuple[Deadline, ...] = ()
+    without_drafts: Newsletter | None = None
+    """In a build that includes drafts, the newsletter a build without them makes (see ``published``)."""
+
+    def published(self) -> Newsletter:
+        """What may leave the building: the newsletter without drafts, for feeds, calendars, sitemap and search."""
+        return self.without_drafts or self
 
     @property
     def latest(self) -> Issue | None:

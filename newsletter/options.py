@@ -55,11 +55,16 @@ class CheckReport:
     problems: list[Problem]
     issues: int
     entries: int
+    draft_issues: int = 0
+    draft_entries: int = 0
+    """Entries that are drafts or in a draft issue: included only in a build with drafts."""
 
     @classmethod
     def of(cls, newsletter: Newsletter, problems: list[Problem]) -> CheckReport:
-        """Count the issues and entries of ``newsletter``."""
-        return cls(problems, len(newsletter.issues), sum(len(issue.entries) for issue in newsletter.issues))
+        """Count the issues and entries of ``newsletter``, and how many of each are drafts."""
+        issues = newsletter.issues
+        drafts = sum(entry.draft or issue.draft for issue in issues for entry in issue.entries)
+        return cls(problems, len(issues), len(newsletter.entries), sum(issue.draft for issue in issues), drafts)
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,8 @@ class BuildReport:
     issues: int
     entries: int
     seconds: float = 0.0
+    draft_issues: int = 0
+    draft_entries: int = 0
 
     @property
     def pages(self) -> list[str]:

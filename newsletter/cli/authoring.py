@@ -7,9 +7,10 @@ from pathlib import Path
 
 import click
 
-from newsletter.authoring import init_project, month_id, new_entry, new_issue
+from newsletter.authoring import EntryRequest, init_project, month_id, needs_body, new_entry, new_issue
 from newsletter.cli.common import config_option, content_option, find_project, run_command
 from newsletter.content.fields import parse_date
+from newsletter.content.issues import SOURCED_SECTIONS
 from newsletter.model import EntryDate
 
 
@@ -64,14 +65,53 @@ def new_issue_command(
 @click.option("--section", required=True, help="A section id from newsletter.yaml.")
 @click.option("--date", "date_text", default=None,
               help="When it happened, YYYY-MM-DD or YYYY-MM.  [default: today]")
+@click.option("--authority", "authorities", multiple=True, metavar="ID",
+              help="Who issued it: an authority id from the registry, or a short name from "
+                   "'authorities' in newsletter.yaml. Repeat for several.")
+@click.option("--source", "sources", multiple=True, metavar="URL",
+              help="The address of a primary document, listed under 'sources' titled with its host "
+                   "until you write a title. Repeat for several.")
+@click.option("--tag", "tags", multiple=True, metavar="TAG",
+              help="A lowercase keyword such as cross-border-data. Repeat for several.")
+@click.option("--url", default=None, metavar="URL",
+              help="The article an entry links to; required in the 'views' section.")
 def new_entry_command(
     config_path: Path, content_dir: Path | None, title: str, issue_id: str, section: str,
-    date_text: str | None,
+    date_text: str | None, authorities: tuple[str, ...], sources: tuple[str, ...], tags: tuple[str, ...],
+    url: str | None,
 ) -> None:
-    """Create a development titled TITLE in an issue and print its path."""
+    """Create a draft development titled TITLE in an issue and print its path.
+
+    The new file passes `newsletter check` as it is: a draft, left out of the
+    build, with a placeholder paragraph. Write the text in its place and
+    delete the line `draft: true` to publish it. Every value given is checked
+    first; if any is wrong, nothing is written.
+    """
     project = find_project(config_path, content_dir, None)
-    date = _date_option(date_text, allow_month=True)
-    click.echo(run_command(lambda: new_entry(project, issue_id, section, title, date), debug=False))
+    request = EntryRequest(
+        issue_id, section, title, _date_option(date_text, allow_month=True),
+        authorities=authorities, sources=sources, tags=tags, url=url,
+    ).cleaned()
+    path = run_command(lambda: new_entry(project, request), debug=False)
+    click.echo(path)  # the path alone on standard output, for `$EDITOR "$(newsletter new entry ...)"`
+    for line in _next_steps(request):
+        click.echo(line, err=True)
+
+
+def _next_steps(request: EntryRequest) -> list[str]:
+    """What the editor does next with the new draft (on standard error, beside the path)."""
+    text = ("the text of the development" if needs_body(request.section)
+            else "an introduction to the article (or delete it)")
+    steps = [
+        "A draft: `newsletter check` checks it, but builds leave it out. To publish it, replace",
+        f"the placeholder paragraph with {text} and delete the line `draft: true`.",
+    ]
+    if request.sources:
+        steps.append("Each source is titled with its host: give it the title readers should see.")
+    elif request.section in SOURCED_SECTIONS:
+        steps.append("Cite the primary document under 'sources' (or pass --source URL): "
+                     f"check warns about a '{request.section}' entry without one.")
+    return steps
 
 
 def _date_option(text: str | None, allow_month: bool) -> EntryDate:

@@ -119,11 +119,14 @@ def print_problems(problems: list[Problem]) -> None:
 def build_summary(report: BuildReport, where: Path | str) -> str:
     """The line that says what a build made: ``Built 3 issues, 12 entries, …``."""
     warnings = len(report.problems)
+    drafts = (f"; drafts included: {count(report.draft_issues, 'issue')}, "
+              f"{count(report.draft_entries, 'entry', 'entries')} (not in feeds, calendars, sitemap or search)")
     return (
         f"Built {count(report.issues, 'issue')}, {count(report.entries, 'entry', 'entries')}, "
         f"{count(len(report.pages), 'page')} ({count(len(report.files), 'file')}) "
         f"into {where} in {report.seconds:.2f} s"
         + (f"; {count(warnings, 'warning')}" if warnings else "")
+        + (drafts if report.draft_issues or report.draft_entries else "")
     )
 
 

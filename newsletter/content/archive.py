@@ -17,7 +17,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from newsletter.content.issues import IssueResult
+from newsletter.content.issues import IssueResult, without_draft_entries
 from newsletter.content.lifecycle import FolderReferences, dangling
 from newsletter.errors import Problem, errors_in
 from newsletter.model import Config, Deadline, Entry, Issue, Newsletter, newest_first, soonest_first
@@ -86,11 +86,20 @@ def collect(
     problems = problems + [problem for _, found in results for problem in found] + dangling(references)
     if errors_in(problems):
         return None, sorted(problems)
-    archive = Newsletter(config, tuple(newest_first(issue for issue, _ in results if issue)))
-    issues = with_coming_up(archive)
+    issues = [issue for issue, _ in results if issue]
+    newsletter = _assembled(config, issues, options.as_of)
+    if options.drafts:  # the same archive as a build without drafts makes, for what is published from it
+        published = [without_draft_entries(issue) for issue in issues if not issue.draft]
+        newsletter = dataclasses.replace(newsletter, without_drafts=_assembled(config, published, options.as_of))
+    return newsletter, sorted(problems)
+
+
+def _assembled(config: Config, issues: Iterable[Issue], as_of: dt.date | None) -> Newsletter:
+    """The archive of ``issues``: newest first, with their Coming up boxes, deadlines and upcoming list."""
+    archive = Newsletter(config, tuple(newest_first(issues)))
+    dated = with_coming_up(archive)
     # The archive's deadlines (the upcoming page, the calendars) leave out every superseded entry's.
     deadlines = [d for d in deadlines_of(archive.entries) if not archive.superseded_by(d.entry)]
-    as_of = options.as_of or (issues[0].date if issues else None)
+    as_of = as_of or (dated[0].date if dated else None)
     upcoming = ahead(deadlines, as_of) if as_of else []
-    newsletter = Newsletter(config, tuple(issues), as_of, tuple(upcoming), tuple(deadlines))
-    return newsletter, sorted(problems)
+    return Newsletter(config, tuple(dated), as_of, tuple(upcoming), tuple(deadlines))

@@ -36,12 +36,11 @@ def read_issue(raw: RawIssue, config: Config, options: Options) -> IssueResult:
     issue, problems = _read_issue(raw, config)
     if issue is None or (issue.draft and not options.drafts):
         return None, problems
-    return _without_draft_entries(issue, options), problems
+    return (issue if options.drafts else without_draft_entries(issue)), problems
 
 
-def _without_draft_entries(issue: Issue, options: Options) -> Issue:
-    if options.drafts:
-        return issue
+def without_draft_entries(issue: Issue) -> Issue:
+    """The issue as a build without drafts shows it: draft entries left out, items numbered again."""
     sections = []
     for section in issue.sections:
         entries = [item.entry for item in section.items if not item.entry.draft]

@@ -32,7 +32,7 @@ from newsletter.render.calendar import render_calendars
 from newsletter.render.email import email_problems, render_email
 from newsletter.render.feeds import feed_jobs
 from newsletter.render.jobs import Files, Job, TemplateNames
-from newsletter.render.site import site_jobs
+from newsletter.render.site import published_archive, site_jobs
 from newsletter.render.taxonomy import Browsing
 
 Renderer = Callable[[Newsletter, jinja2.Environment], Files]
@@ -56,13 +56,15 @@ def output_jobs(
     """Every output file of a build, as jobs that each see only what they depend on."""
     browsing = Browsing.of(newsletter)
     jobs = site_jobs(newsletter, browsing, env, names)
-    jobs += feed_jobs(newsletter, browsing)
+    # Feeds and calendars leave the site: they show what a build without drafts shows.
+    published, published_browsing = published_archive(newsletter, browsing)
+    jobs += feed_jobs(published, published_browsing)
     jobs += [
         Job(render, (Newsletter(newsletter.config, (issue,)),))
         for render in PER_ISSUE
         for issue in newsletter.issues
     ]
-    jobs += [Job(render, (newsletter,)) for render in WHOLE_ARCHIVE]
+    jobs += [Job(render, (published,)) for render in WHOLE_ARCHIVE]
     return jobs
 
 

@@ -32,6 +32,8 @@ class Page:
     template: str
     values: dict[str, Any] = field(default_factory=dict)
     in_sitemap: bool = True
+    draft: bool = False
+    """Whether the page shows a draft: it is marked as one, and kept from search engines."""
 
     @property
     def url_path(self) -> str:
@@ -68,6 +70,11 @@ class EntryPage:
         return _url_path(self.path)
 
     @property
+    def draft(self) -> bool:
+        """Whether the development, or the issue it is in, is a draft."""
+        return self.placed.entry.draft or self.placed.issue.draft
+
+    @property
     def values(self) -> dict[str, Any]:
         """The template values: the entry, where it appeared, its neighbours and the entries it names."""
         entry = self.placed.entry
@@ -100,15 +107,24 @@ def site_jobs(
 ) -> list[Job]:
     """A job per page, given the archive only if its templates read it; assets, sitemap, search index."""
     names = names or TemplateNames(env)
-    search_index = index_parts(browsing.placed)
+    # Search and the sitemap list what a build without drafts publishes, whatever this build shows.
+    published, published_browsing = published_archive(newsletter, browsing)
+    search_index = index_parts(published_browsing.placed)
     all_pages = list(site_pages(newsletter, browsing, tuple(search_index)))
     settings_only = Newsletter(newsletter.config, ())  # one value for all such pages: fingerprinted once
     jobs = [Job(_page_file, (page, _as_seen(page, newsletter, settings_only, names))) for page in all_pages]
     jobs += [Job(_asset, (asset,)) for asset in ASSETS]
-    listed = tuple(page.url_path for page in all_pages if page.in_sitemap)
+    public_pages = all_pages if published is newsletter else site_pages(published, published_browsing, ())
+    listed = tuple(page.url_path for page in public_pages if page.in_sitemap)
     jobs.append(Job(render_sitemap, (newsletter.config, listed)))
     jobs += [Job(_search_index_part, (path, placed)) for path, placed in search_index.items()]
     return jobs
+
+
+def published_archive(newsletter: Newsletter, browsing: Browsing) -> tuple[Newsletter, Browsing]:
+    """The newsletter without drafts and its browsing: the same values when this build has no drafts."""
+    published = newsletter.published()
+    return (newsletter, browsing) if published is newsletter else (published, Browsing.of(published))
 
 
 def _as_seen(page: AnyPage, newsletter: Newsletter, settings_only: Newsletter, names: TemplateNames) -> Newsletter:
@@ -139,7 +155,7 @@ def site_pages(newsletter: Newsletter, browsing: Browsing, search_index: tuple[s
     """List the pages of the site; the search page loads the parts of the index at ``search_index``."""
     yield Page("index.html", "index.html", {"latest": newsletter.latest, "taxonomies": browsing.taxonomies})
     for issue in newsletter.issues:
-        yield Page(f"{issue.path}index.html", "issue.html", {"issue": issue})
+        yield Page(f"{issue.path}index.html", "issue.html", {"issue": issue}, draft=issue.has_drafts)
     neighbours = _neighbours(newsletter)
     for placed in browsing.placed:
         entry = placed.entry
@@ -213,6 +229,7 @@ def render_page(page: AnyPage, newsletter: Newsletter, env: jinja2.Environment) 
         issues=newsletter.issues,
         page_path=page.path,
         canonical=config.base_url + page.url_path,
+        draft=page.draft,
         shift_headings=shift_headings,
         **page.values,
     )

@@ -29,6 +29,7 @@ class IssueHeading:
     id: str
     title: str
     date: dt.date
+    draft: bool = False
 
     def published_at(self, timezone: str) -> dt.datetime:
         """When the issue was published (see :meth:`newsletter.model.Issue.published_at`)."""
@@ -193,7 +194,7 @@ def placed_entries(newsletter: Newsletter) -> tuple[Placed, ...]:
     sections = {section.id: section for section in newsletter.config.sections}
     placed = []
     for issue in newsletter.issues:
-        heading = IssueHeading(issue.id, issue.title, issue.date)
+        heading = IssueHeading(issue.id, issue.title, issue.date, issue.draft)
         for section in issue.sections:
             placed += [Placed(item.entry, heading, sections[section.id], item.number) for item in section.items]
     return tuple(placed)
