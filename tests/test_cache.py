@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from newsletter.incremental.cache import Cache, _installed, digest, encode
+from newsletter.incremental.cache import PACKAGE, Cache, _installed, digest, encode, packaged_files
 from newsletter.incremental.fingerprints import Fingerprints
 from newsletter.model import Config, Issue
 
@@ -115,3 +115,11 @@ def test_a_library_is_known_by_its_version_not_by_when_it_was_installed(
     (tmp_path / "Fake_Lib-1.2.dist-info").rename(tmp_path / "fake_lib-1.3.dist-info")
     assert _installed("fake_lib", "fake_lib") != installed
     assert _installed("no_such_library_here", "no_such_library_here") == "no_such_library_here absent"
+
+
+def test_the_tools_fingerprint_covers_every_module_and_template_of_the_package() -> None:
+    covered = {path.relative_to(PACKAGE).as_posix() for path in packaged_files()}
+    for expected in ("content/markdown.py", "render/site.py", "incremental/cache.py", "model.py",
+                     "templates/issue.html", "templates/email.txt", "cli/build.py"):
+        assert expected in covered
+    assert covered >= {p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts}

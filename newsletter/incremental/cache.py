@@ -30,6 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
+import newsletter
 from newsletter import __version__
 
 CACHE_DIR = ".newsletter-cache"
@@ -67,14 +68,23 @@ def file_digest(path: str) -> str:
     return hasher.hexdigest()
 
 
+PACKAGE = Path(newsletter.__file__).parent
+"""The whole package: every module and default template in it shapes the output."""
+
+
+def packaged_files() -> list[Path]:
+    """Every file of the package that the tool's fingerprint covers: sources, templates, scaffolds."""
+    return sorted(
+        path for path in PACKAGE.rglob("*")
+        if path.is_file() and path.suffix != ".pyc" and "__pycache__" not in path.parts
+    )
+
+
 @lru_cache(maxsize=1)
 def tool_fingerprint() -> str:
     """Identify this exact tool: version, Python, library versions and every packaged file."""
-    package = Path(__file__).parent
-    files = sorted(
-        path for path in package.rglob("*")
-        if path.is_file() and path.suffix != ".pyc" and "__pycache__" not in path.parts
-    )
+    package = PACKAGE
+    files = packaged_files()
     parts: list[str | bytes] = [__version__, sys.version]
     parts += [_installed(module, distribution) for module, distribution in _LIBRARIES.items()]
     for path in files:
