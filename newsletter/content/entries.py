@@ -117,8 +117,8 @@ def _read_fields(doc: RawDocument, config: Config, problems: list[Problem]) -> _
 def _entry(written: _Written, source_path: str, slug: str, issue_id: str, config: Config) -> Entry:
     """Build the entry's values: render its Markdown, derive its plain text, summary and search words."""
     page_url = f"{config.base_url}issues/{issue_id}/"
-    body_html = render_markdown(written.body, page_url)
-    highlight_html = render_markdown(written.highlight, page_url) if written.highlight else None
+    body_html = render_markdown(written.body, page_url, slug)
+    highlight_html = render_markdown(written.highlight, page_url, f"{slug}-highlight") if written.highlight else None
     body_text, highlight_text = plain_text(body_html), plain_text(highlight_html or "")
     words = [written.title, body_text, highlight_text, *(source.title for source in written.sources)]
     return Entry(

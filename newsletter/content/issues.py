@@ -102,7 +102,7 @@ def _read_issue_meta(doc: RawDocument, config: Config, issue_id: str, problems: 
         date=published,
         title=title or f"{config.title} — {month_year(published)}",
         summary=summary.strip(),
-        intro_html=render_markdown(intro, page_url),
+        intro_html=render_markdown(intro, page_url, "intro"),
         sections=(),
         draft=draft,
         show_coming_up=show_coming_up,

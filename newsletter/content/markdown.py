@@ -33,12 +33,15 @@ if TYPE_CHECKING:
 _EXTENSIONS = ["extra", "sane_lists"]
 
 _TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "h3", "h4",
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h3", "h4",
     "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "table",
     "tbody", "td", "th", "thead", "tr", "ul",
 }
 _ATTRIBUTES = {
-    "a": {"href", "title"},
+    "a": {"href", "title", "class"},
+    "sup": {"id"},
+    "li": {"id"},
+    "div": {"class"},
     "abbr": {"title"},
     "td": {"align"},
     "th": {"align"},
@@ -72,6 +75,26 @@ def _converter() -> markdown.Markdown:
         if isinstance(pattern, markdown.inlinepatterns.LinkInlineProcessor):
             pattern.getText = MethodType(link_text, pattern)  # type: ignore[method-assign]
     return converter
+
+
+# Footnote ids carry the prefix of the text they belong to (``draft-rules-fn-1``), so that the
+# notes of several entries shown on one page (the issue page, the email) never share an id.
+_NOTE_ID = re.compile(r"[a-z0-9][a-z0-9-]*-fn(?:ref\d*)?-[A-Za-z0-9_-]+")
+_NOTE_CLASSES = frozenset({"footnote", "footnote-ref", "footnote-backref"})
+# What Python-Markdown's footnotes write: id="fn:1", id="fnref:1", id="fnref2:1" and links to them.
+_LIBRARY_NOTE_ID = re.compile(r'\b(id|href)="(#?)(fn(?:ref\d*)?):([^"]*)"')
+
+
+def _prefixed_notes(fragment: str, prefix: str) -> str:
+    """Give the footnote ids and links in ``fragment`` the prefix of the text they belong to."""
+    return _LIBRARY_NOTE_ID.sub(
+        lambda found: f'{found[1]}="{found[2]}{prefix}-{found[3]}-{_note_name(html.unescape(found[4]))}"', fragment
+    )
+
+
+def _note_name(note: str) -> str:
+    """A footnote's label as it may appear in an id: ``[^a note]`` -> ``a_note``."""
+    return re.sub(r"[^A-Za-z0-9-]", "_", note)
 
 
 _BRACKET = re.compile(r"[\[\]]")
@@ -166,11 +189,16 @@ def _deep_html(text: str) -> tuple[int, str] | None:
     return None
 
 
-def render_markdown(text: str, page_url: str) -> str:
-    """Render Markdown to sanitized HTML with every link absolute under ``page_url``."""
+def render_markdown(text: str, page_url: str, note_prefix: str = "note") -> str:
+    """Render Markdown to sanitized HTML with every link absolute under ``page_url``.
+
+    Footnotes are the exception: their ids start with ``note_prefix`` (say
+    the entry's slug) and their links stay in-page fragments, so that they
+    work on every page and in every email that shows the text.
+    """
     converter = _converter()
     converter.reset()
-    html = converter.convert(text)
+    html = _prefixed_notes(converter.convert(text), note_prefix)
     return sanitize(html, page_url)
 
 
@@ -178,7 +206,13 @@ def sanitize(html: str, page_url: str) -> str:
     """Clean an HTML fragment to the allowlist, resolving relative links against ``page_url``."""
 
     def resolve(tag: str, attribute: str, value: str) -> str | None:
+        if attribute == "id":
+            return value if _NOTE_ID.fullmatch(value) else None
+        if attribute == "class":
+            return value if value in _NOTE_CLASSES else None
         if tag == "a" and attribute == "href":
+            if value.startswith("#") and _NOTE_ID.fullmatch(value[1:]):
+                return value  # a footnote and its way back, on the same page
             return strip_tracking(urljoin(page_url, value))
         return value
 
@@ -194,6 +228,7 @@ def sanitize(html: str, page_url: str) -> str:
 
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
+_NOTE_MARKS = re.compile(r'<sup id="[^"]*-fnref\d*-[^"]*">.*?</sup>|<a class="footnote-backref"[^>]*>.*?</a>')
 _BLOCK_END = re.compile(r"</(p|li|h[1-6]|blockquote|pre|tr|td|th|dd|dt)>|<br\s*/?>")
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -204,8 +239,8 @@ Must split text as ``WORD`` in ``templates/search/search.js`` does."""
 
 
 def plain_text(fragment: str) -> str:
-    """The text of an HTML fragment on one line, entities decoded."""
-    spaced = _BLOCK_END.sub(" ", fragment)
+    """The text of an HTML fragment on one line, entities decoded; footnote marks and back-links left out."""
+    spaced = _BLOCK_END.sub(" ", _NOTE_MARKS.sub("", fragment))
     return _SPACE.sub(" ", html.unescape(_TAG.sub("", spaced))).strip()
 
 

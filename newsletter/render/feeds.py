@@ -106,7 +106,7 @@ def archive_feed(newsletter: Newsletter, env: jinja2.Environment) -> Feed:
             title=issue.title,
             published=issue.published_at(config.timezone),
             summary=issue.summary or issue.title,
-            content_html=template.render(site=config, issue=issue, web_url=url),
+            content_html=_anchored(template.render(site=config, issue=issue, web_url=url), url),
         )
         for issue in newsletter.issues[: config.feed_limit]
         for url in [config.base_url + issue.path]
@@ -130,7 +130,7 @@ def term_feed(term: Term, placed: tuple[Placed, ...], config: Config, env: jinja
 def _development(placed: Placed, config: Config, template: jinja2.Template) -> FeedItem:
     entry = placed.entry
     url = config.base_url + entry.permalink
-    content = template.render(site=config, placed=placed, entry=entry, issue=placed.issue)
+    content = _anchored(template.render(site=config, placed=placed, entry=entry, issue=placed.issue), url)
     return FeedItem(
         id=url,
         url=url,
@@ -141,6 +141,18 @@ def _development(placed: Placed, config: Config, template: jinja2.Template) -> F
         tags=entry.tags,
         external_url=entry.url,
     )
+
+
+_IN_PAGE_LINK = re.compile(r'href="#')
+
+
+def _anchored(content: str, page_url: str) -> str:
+    """Make links within the content (footnotes) point at the item's page, where the same ids are.
+
+    A feed reader shows an item apart from its page, and feeds are read
+    with every link absolute.
+    """
+    return _IN_PAGE_LINK.sub(f'href="{page_url}#', content)
 
 
 def write_feed(feed: Feed, config: Config, formats: Iterable[str]) -> Files:

@@ -115,7 +115,7 @@ class _Converter:
         self.blocks: list[_Block] = []
         self.lists: list[list[int]] = []  # per open list: [next number] or [] for bullets
         self.quote = 0
-        self.links: list[tuple[str | None, int]] = []  # per open <a>: href, where its text starts
+        self.links: list[tuple[str | None, str, int]] = []  # per open <a>: href, class, where its text starts
         self.pre = False
 
     def _open(self, prefix: str = "", tight: bool = False) -> None:
@@ -161,7 +161,8 @@ class _Converter:
         elif tag == "br":
             self._current().text += "\n"
         elif tag == "a":
-            self.links.append((dict(attrs).get("href"), len(self._current().text)))
+            found = dict(attrs)
+            self.links.append((found.get("href"), found.get("class") or "", len(self._current().text)))
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("ul", "ol") and self.lists:
@@ -171,13 +172,21 @@ class _Converter:
         elif tag == "pre":
             self.pre = False
         elif tag == "a" and self.links:
-            href, start = self.links.pop()
-            shown = self._current().text[start:].strip()
-            # A link that shows its own address needs no reference to repeat it.
-            if href and shown not in (href, href.removeprefix("mailto:")):
-                self._current().text += f" [{self.refs.number(href)}]"
+            self._end_link(*self.links.pop())
         if tag in _BLOCKS or tag in ("ul", "ol", "blockquote"):
             self._open()
+
+    def _end_link(self, href: str | None, kind: str, start: int) -> None:
+        block = self._current()
+        shown = block.text[start:].strip()
+        if kind == "footnote-ref":  # the note's number, which reads as part of the word before it
+            block.text = f"{block.text[:start]} [note {shown}]"
+        elif kind == "footnote-backref":  # the way back to the text: nowhere to go in plain text
+            block.text = block.text[:start].rstrip("\u00a0 ")
+        elif href and not href.startswith("#") and shown not in (href, href.removeprefix("mailto:")):
+            # A link that shows its own address needs no reference to repeat it; one within the
+            # page has no address that means anything in plain text.
+            block.text += f" [{self.refs.number(href)}]"
 
     def handle_data(self, data: str) -> None:
         # Outside <pre>, line breaks in the HTML source are spaces; only <br> breaks a line.
