@@ -12,6 +12,7 @@ Deleting that folder only makes the next build slower.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -19,8 +20,8 @@ from dataclasses import dataclass
 import jinja2
 
 from newsletter.content.archive import collect
-from newsletter.content.layout import REGISTRY_FILE, place_problems
-from newsletter.content.loading import load_settings
+from newsletter.content.layout import ASSETS_FOLDER, REGISTRY_FILE, place_problems
+from newsletter.content.loading import load_assets, load_settings
 from newsletter.content.settings import read_settings
 from newsletter.errors import ContentError, Problem, errors_in
 from newsletter.incremental.rebuild import Rebuild
@@ -114,17 +115,20 @@ def render(project: Project, options: Options) -> Rendered:
 def _assembled(project: Project, rebuild: Rebuild, on_stage: Progress = _quiet) -> tuple[Newsletter, list[Problem]]:
     """Load and validate the settings and every issue, then assemble the archive; raise ContentError on errors."""
     options = rebuild.options
-    places = [project.config_path, project.root / REGISTRY_FILE, project.root / TEMPLATES_FOLDER]
-    refused = place_problems(project.root, project.content_dir, places)
-    config, problems = read_settings(*load_settings(project.root, project.config_path), options)
-    problems = refused + problems
+    root = project.root
+    places = [project.config_path, root / REGISTRY_FILE, root / TEMPLATES_FOLDER, root / ASSETS_FOLDER]
+    refused = place_problems(root, project.content_dir, places)
+    assets, unusable = load_assets(root)
+    settings = load_settings(root, project.config_path)
+    config, problems = read_settings(*settings, options, [path for path, _ in assets])
+    problems = refused + unusable + problems
     read = rebuild.read_issues(config)
     on_stage("checking")
     newsletter, problems = collect(config, read.results, read.references, problems, options)
     problems = options.judged(problems)
     if newsletter is None or errors_in(problems):
         raise ContentError(problems)
-    return newsletter, problems
+    return dataclasses.replace(newsletter, assets=assets), problems
 
 
 def _checked_output(

@@ -138,6 +138,17 @@ class Config:
     registry: Registry = field(default_factory=lambda: Registry())
     feed_limit: int = 50
     page_size: int = 50
+    footer_html: str = ""
+    """The editor's footer (a disclaimer, an address), on every page and in both parts of every email."""
+    logo: str | None = None
+    """An absolute https URL, or the site path of a file under ``assets/``."""
+
+    @property
+    def logo_url(self) -> str | None:
+        """The logo's absolute URL, as the email needs it."""
+        if self.logo is None or "://" in self.logo:
+            return self.logo
+        return self.base_url + self.logo
 
 
 @dataclass(frozen=True)
@@ -420,6 +431,8 @@ class Newsletter:
     as_of: dt.date | None = None
     upcoming: tuple[Deadline, ...] = ()
     deadlines: tuple[Deadline, ...] = ()
+    assets: tuple[tuple[str, bytes], ...] = ()
+    """The files of the project's ``assets/`` folder by site path, published as they are."""
     without_drafts: Newsletter | None = None
     """In a build that includes drafts, the newsletter a build without them makes (see ``published``)."""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsletter.content.layout import REGISTRY_FILE
+from newsletter.content.layout import ASSETS_FOLDER, REGISTRY_FILE
 from newsletter.errors import OutputError
 from newsletter.incremental.cache import CACHE_DIR, Cache
 from newsletter.output import check_output_dir
@@ -40,6 +40,12 @@ class Project:
         """The project's own templates, if it has any."""
         templates = self.root / "templates"
         return templates if templates.is_dir() else None
+
+    @property
+    def assets_dir(self) -> Path | None:
+        """The project's files to publish as they are (a logo), if it has any."""
+        assets = self.root / ASSETS_FOLDER
+        return assets if assets.is_dir() else None
 
     @property
     def settings_files(self) -> list[Path]:

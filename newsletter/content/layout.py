@@ -22,6 +22,9 @@ ISSUE_FILE = "issue.yaml"
 ENTRY_SUFFIXES = (".md", ".yaml", ".yml")
 """The files of an issue folder that hold developments (``issue.yaml`` aside)."""
 
+ASSETS_FOLDER = "assets"
+"""Files of the project copied as they are to ``output/assets/``: a logo, a PDF linked from the footer."""
+
 
 def is_hidden(name: str) -> bool:
     """Whether a file or folder is left out of the content (``.draft``, ``_notes``)."""

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from newsletter.content.layout import ENTRY_SUFFIXES, ISSUE_FILE, REGISTRY_FILE, is_hidden
+from newsletter.content.layout import ASSETS_FOLDER, ENTRY_SUFFIXES, ISSUE_FILE, REGISTRY_FILE, is_hidden
 from newsletter.errors import Problem
 
 try:  # the C parser is about eight times faster than the pure-Python one
@@ -102,6 +102,29 @@ def load_settings(root: Path, config_path: Path) -> tuple[RawDocument, RawDocume
     registry_path = root / REGISTRY_FILE
     registry = load_yaml_file(registry_path, root) if registry_path.is_file() else None
     return load_yaml_file(config_path, root), registry
+
+
+MAX_ASSET_BYTES = 10_000_000
+"""Largest file of ``assets/`` copied to the site: a logo or a PDF, not a video."""
+
+
+def load_assets(root: Path) -> tuple[tuple[tuple[str, bytes], ...], list[Problem]]:
+    """Every file of the project's ``assets/`` folder (hidden ones aside) by site path, and what is wrong."""
+    folder = root / ASSETS_FOLDER
+    found: list[tuple[str, bytes]] = []
+    problems: list[Problem] = []
+    if not folder.is_dir():
+        return (), problems
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(root)
+        if not path.is_file() or any(is_hidden(part) for part in relative.parts):
+            continue
+        if path.stat().st_size > MAX_ASSET_BYTES:
+            problems.append(Problem(relative.as_posix(), 1, 1, f"file is over {MAX_ASSET_BYTES // 1_000_000} MB: "
+                                    "link to it elsewhere rather than publish it with the site"))
+            continue
+        found.append((relative.as_posix(), path.read_bytes()))
+    return tuple(found), problems
 
 
 def load_issue_folder(folder: Path, root: Path) -> RawIssue:

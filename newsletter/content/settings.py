@@ -20,17 +20,26 @@ Every option, in one place (unknown keys are errors with a suggestion):
                    every section, authority and tag feed); default 50.
 ``page_size``      how many developments each page of a section, authority or tag list
                    shows; default 50.
+``footer``         Markdown (a disclaimer, an address) shown on every page and in both
+                   parts of every email.
+``logo``           an https URL, or a file of the project's ``assets/`` folder (which is
+                   copied to ``output/assets/``); shown with the newsletter's title as its
+                   text on every page and in the email's masthead.
 """
 
 from __future__ import annotations
 
 import re
 import zoneinfo
+from collections.abc import Collection
 from email import policy
+from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
 from newsletter.content.fields import SLUG, Fields
+from newsletter.content.layout import ASSETS_FOLDER
 from newsletter.content.loading import RawDocument
+from newsletter.content.markdown import render_markdown
 from newsletter.content.registry import REGISTRY_FIELDS, flat_authorities, read_registry
 from newsletter.content.urls import LINK_SCHEMES, WEB_SCHEMES, url_problem
 from newsletter.errors import Problem
@@ -39,8 +48,11 @@ from newsletter.options import Options
 
 CONFIG_FIELDS = (
     "title", "base_url", "description", "language", "timezone",
-    "email", "sections", "authorities", "registry", "feed_limit", "page_size",
+    "email", "sections", "authorities", "registry", "feed_limit", "page_size", "footer", "logo",
 )
+LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
+EMAIL_LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif")
+"""Image kinds that every common mail client shows (Gmail and Outlook show no SVG, Outlook no WebP)."""
 EMAIL_FIELDS = ("from", "reply_to", "unsubscribe_url")
 MERGE_TAG = re.compile(
     r"\*\|[A-Za-z0-9_:]+\|\*"  # Mailchimp: *|UNSUB|*
@@ -56,17 +68,21 @@ SECTION_FIELDS = ("id", "title", "numbered")
 
 
 def read_settings(
-    doc: RawDocument, registry: RawDocument | None, options: Options
+    doc: RawDocument, registry: RawDocument | None, options: Options, assets: Collection[str] = ()
 ) -> tuple[Config, list[Problem]]:
     """Validate the settings and the registry; with errors, defaults stand in so entries are still checked."""
-    config, problems = read_config(doc, registry, options.base_url)
+    config, problems = read_config(doc, registry, options.base_url, assets)
     return config or Config(title="", base_url="https://example.invalid/"), problems
 
 
 def read_config(
-    doc: RawDocument, registry_doc: RawDocument | None = None, base_url: str | None = None
+    doc: RawDocument, registry_doc: RawDocument | None = None, base_url: str | None = None,
+    assets: Collection[str] = (),
 ) -> tuple[Config | None, list[Problem]]:
-    """Validate the config (and ``registry.yaml``); ``base_url`` overrides the file's."""
+    """Validate the config (and ``registry.yaml``); ``base_url`` overrides the file's.
+
+    ``assets`` are the site paths of the files in the project's ``assets/``, which ``logo`` may name.
+    """
     problems = list(doc.problems)
     if not doc.ok:
         return None, problems
@@ -93,8 +109,35 @@ def read_config(
         registry=registry,
         feed_limit=feed_limit or 50,
         page_size=page_size or 50,
+        footer_html=_footer(fields, _with_slash(base_url or "")),
+        logo=_logo(fields, assets),
     )
     return (None if any(p.severity == "error" for p in problems) else config), problems
+
+
+def _footer(fields: Fields, base_url: str) -> str:
+    footer = fields.markdown("footer")
+    return render_markdown(footer, base_url, "footer") if footer else ""
+
+
+def _logo(fields: Fields, assets: Collection[str]) -> str | None:
+    logo = fields.line("logo")
+    if logo is None:
+        return None
+    if "://" in logo:
+        return fields.url("logo", schemes=("https",))
+    path = PurePosixPath(logo)
+    if path.suffix.lower() not in LOGO_SUFFIXES:
+        fields.error("logo", f"logo '{logo}' is not an image: use {', '.join(LOGO_SUFFIXES)}")
+        return None
+    if logo not in assets:
+        fields.error("logo", f"there is no file {logo}: put the logo in the project's {ASSETS_FOLDER}/ folder "
+                             f"and write its path, like {ASSETS_FOLDER}/logo.png, or give an https URL")
+        return None
+    if path.suffix.lower() not in EMAIL_LOGO_SUFFIXES:
+        fields.problems.append(fields.doc.problem(
+            ("logo",), f"many mail clients show no {path.suffix} image: use a PNG for the email's logo", "warning"))
+    return logo
 
 
 def _at_least_one(fields: Fields, key: str) -> int | None:

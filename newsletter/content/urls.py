@@ -18,7 +18,7 @@ def url_problem(url: str, schemes: tuple[str, ...]) -> str | None:
         return f"URL '{url}' contains spaces"
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
-    allowed = ", ".join(schemes[:-1]) + " or " + schemes[-1]
+    allowed = schemes[0] if len(schemes) == 1 else ", ".join(schemes[:-1]) + " or " + schemes[-1]
     if scheme not in schemes:
         kind = "is relative" if not scheme else f"uses the '{scheme}:' scheme"
         return f"URL '{url}' {kind}; expected an absolute {allowed} URL"

@@ -18,7 +18,7 @@ import jinja2
 from newsletter.incremental.fingerprints import Fingerprints
 from newsletter.incremental.jobs import Manifest, load_manifest, render_changed, save_manifest
 from newsletter.incremental.reading import ReadIssues, read_issues
-from newsletter.incremental.scan import templates_fingerprint
+from newsletter.incremental.scan import folder_fingerprint
 from newsletter.incremental.stamps import Inputs, Snapshot, record_build, record_check
 from newsletter.incremental.templates import CachedTemplateNames, TemplateBytecode
 from newsletter.model import Config
@@ -70,7 +70,7 @@ class Rebuild:
         """Render into ``spool`` the jobs whose files the output does not already hold."""
         seeds = self._read.seeds if self._read is not None else []
         files, self._made = render_changed(
-            jobs, env, Fingerprints(seeds), templates_fingerprint(self.project.templates_dir),
+            jobs, env, Fingerprints(seeds), folder_fingerprint(self.project.templates_dir),
             self._previous, self.project.output_dir, spool,
         )
         return files

@@ -135,11 +135,11 @@ class StatCache:
         return found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino
 
 
-def templates_fingerprint(templates_dir: Path | None) -> str:
-    """A digest of every file in the project's templates folder (defaults are part of the tool)."""
-    if templates_dir is None:
-        return digest("no project templates")
+def folder_fingerprint(folder: Path | None) -> str:
+    """A digest of every file in a folder of the project (its templates, its assets), or of its absence."""
+    if folder is None:
+        return digest("no such folder")
     parts: list[str | bytes] = []
-    for path in sorted(path for path in templates_dir.rglob("*") if path.is_file()):
-        parts += [path.relative_to(templates_dir).as_posix(), path.read_bytes()]
+    for path in sorted(path for path in folder.rglob("*") if path.is_file()):
+        parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
     return digest(*parts)

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from newsletter.content.layout import issue_folders
 from newsletter.incremental.cache import digest, file_digest, tool_fingerprint
-from newsletter.incremental.scan import IssueFolder, StatCache, templates_fingerprint
+from newsletter.incremental.scan import IssueFolder, StatCache, folder_fingerprint
 from newsletter.options import BuildReport, CheckReport, Options
 from newsletter.output import MARKER, FileState, expected_listing
 from newsletter.project import Project
@@ -103,7 +103,8 @@ class Inputs:
             tool_fingerprint(),
             str(project.root.resolve()),
             str(project.content_dir.resolve()),
-            templates_fingerprint(project.templates_dir),
+            folder_fingerprint(project.templates_dir),
+            folder_fingerprint(project.assets_dir),
         ]
         for path in project.settings_files:
             parts += [str(path.resolve()), _file_digest_or_why_not(path)]

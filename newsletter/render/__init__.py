@@ -65,7 +65,13 @@ def output_jobs(
         for issue in newsletter.issues
     ]
     jobs += [Job(render, (published,)) for render in WHOLE_ARCHIVE]
+    jobs += [Job(copy_asset, (path, data)) for path, data in newsletter.assets]
     return jobs
+
+
+def copy_asset(path: str, data: bytes, env: jinja2.Environment) -> Files:
+    """A file of the project's ``assets/``, published as it is."""
+    return {path: data}
 
 
 def output_problems(newsletter: Newsletter, files: Mapping[str, bytes]) -> list[Problem]:
