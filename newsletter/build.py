@@ -77,7 +77,7 @@ def _build(project: Project, options: Options, on_stage: Progress, started: floa
     with rebuild.spool() as spool:
         with _located_template_errors(project):
             files = rebuild.render(output_jobs(newsletter, env, rebuild.template_names(env)), env, spool)
-        problems = _checked_output(newsletter, files, checked, options)
+        problems = _checked_output(newsletter, files, checked + rebuild.vanished_pages(files), options)
         on_stage("writing")
         output = rebuild.write(files)
     counted = CheckReport.of(newsletter, checked)

@@ -314,6 +314,8 @@ class Entry:
     """The start of its text (or of its highlight, if it has no body) for lists and feeds; may be empty."""
     search_words: str = ""
     """Every word of its title, text, highlight and sources once, space-separated: what search matches."""
+    aliases: tuple[EntryRef, ...] = ()
+    """Its former addresses, first the first: each gets a page that sends the reader on."""
 
     @property
     def status_line(self) -> str:
@@ -337,6 +339,12 @@ class Entry:
     def permalink(self) -> str:
         """Site path of the entry's own page: ``issues/2022-05/slug/``."""
         return f"issues/{self.issue_id}/{self.slug}/"
+
+    @property
+    def first_permalink(self) -> str:
+        """Site path of the entry's first address: what feeds know it by, however often it moved."""
+        first = self.aliases[0] if self.aliases else self.ref
+        return f"issues/{first.issue_id}/{first.slug}/"
 
 
 @dataclass(frozen=True)
@@ -460,7 +468,8 @@ class Newsletter:
 
     @cached_property
     def _entries(self) -> dict[EntryRef, Entry]:
-        return {entry.ref: entry for entry in self.entries}
+        by_alias = {alias: entry for entry in self.entries for alias in entry.aliases}
+        return {**by_alias, **{entry.ref: entry for entry in self.entries}}
 
     def find(self, ref: EntryRef) -> Entry | None:
         """The published entry ``ref`` names; ``None`` if it is a draft left out of this build."""
@@ -470,8 +479,10 @@ class Newsletter:
     def _superseders(self) -> dict[EntryRef, list[Entry]]:
         # Built once: asked for every entry, a scan of the archive each time grows with its square.
         found: dict[EntryRef, list[Entry]] = {}
-        for other in self._entries.values():
-            for ref in dict.fromkeys(other.lifecycle.supersedes):
+        for other in self.entries:
+            # A reference may name the superseded entry by a former address.
+            named = {(target.ref if (target := self.find(ref)) else ref): None for ref in other.lifecycle.supersedes}
+            for ref in named:
                 found.setdefault(ref, []).append(other)
         return found
 

@@ -48,8 +48,17 @@ def test_documented_footer_override_changes_every_page(make_site: MakeSite) -> N
     assert "overridden by templates/base.html" in run("templates", "list", cwd=root).output
 
 
+def test_documented_email_footer_block_adds_to_the_default_footer(make_site: MakeSite) -> None:
+    override = next(example for example in jinja_examples() if "default/email.html" in example)
+    root = make_site({"templates/email.html": override})
+    assert run("build", cwd=root).exit_code == 0
+    html = (root / "output/issues/2022-05/email.html").read_text()
+    assert "Example LLP, 1 Example Road, Shanghai" in html
+    assert "You are receiving Test Newsletter" in html  # super(): the default footer stays
+
+
 def test_documented_stylesheet_addition_keeps_the_default_rules(make_site: MakeSite) -> None:
-    addition = jinja_examples()[1]
+    addition = next(example for example in jinja_examples() if "default/style.css" in example)
     root = make_site({"templates/style.css": addition})
     assert run("build", cwd=root).exit_code == 0
     css = (root / "output/style.css").read_text()

@@ -5,7 +5,7 @@ answered from its stamp loads nothing but the standard library, click and
 the light modules it needs (see :mod:`newsletter.cli.build`).
 
 Modules: ``common`` (shared options, printing and exit codes), ``build``
-(build, check), ``authoring`` (init, new), ``serve``, ``send``,
+(build, check), ``authoring`` (init, new), ``move`` (mv), ``serve``, ``send``,
 ``templates``, and ``progress`` (the progress bar).
 """
 
@@ -26,6 +26,7 @@ COMMANDS = {
     "check": ("build", "check_command"),
     "init": ("authoring", "init_command"),
     "new": ("authoring", "new_group"),
+    "mv": ("move", "move_command"),
     "serve": ("serve", "serve_command"),
     "send": ("send", "send_command"),
     "templates": ("templates", "templates_group"),

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from newsletter.content.fields import SLUG, Fields, did_you_mean, xml_invalid_character
-from newsletter.content.lifecycle import LIFECYCLE_FIELDS, read_lifecycle
+from newsletter.content.lifecycle import ALIASES, LIFECYCLE_FIELDS, read_aliases, read_lifecycle
 from newsletter.content.loading import RawDocument
 from newsletter.content.markdown import (
     excerpt,
@@ -24,11 +24,11 @@ from newsletter.content.markdown import (
     strip_tracking,
 )
 from newsletter.errors import Problem, errors_in
-from newsletter.model import Authority, Config, Entry, EntryDate, Instrument, Lifecycle, Source
+from newsletter.model import Authority, Config, Entry, EntryDate, EntryRef, Instrument, Lifecycle, Source
 
 ENTRY_FIELDS = (
     "title", "section", "date", "authority", "tags", "sources", "url",
-    "highlight", "order", "draft", "body", "instruments", *LIFECYCLE_FIELDS,
+    "highlight", "order", "draft", "body", "instruments", ALIASES, *LIFECYCLE_FIELDS,
 )
 SOURCE_FIELDS = ("title", "url")
 
@@ -54,6 +54,7 @@ class _Written:
     lifecycle: Lifecycle
     instruments: tuple[Instrument, ...]
     body: str
+    aliases: tuple[EntryRef, ...]
 
 
 def read_entries(
@@ -74,13 +75,13 @@ def read_entries(
             seen[slug] = doc.path
         problems.extend(doc.problems)
         if doc.ok:
-            written = _read_fields(doc, config, problems)
+            written = _read_fields(doc, config, EntryRef(issue_id, slug), problems)
             if written is not None:
                 entries.append(_entry(written, doc.path, slug, issue_id, config))
     return entries
 
 
-def _read_fields(doc: RawDocument, config: Config, problems: list[Problem]) -> _Written | None:
+def _read_fields(doc: RawDocument, config: Config, ref: EntryRef, problems: list[Problem]) -> _Written | None:
     """Validate every field of ``doc``, adding to ``problems``; ``None`` if any is an error."""
     before = len(problems)
     is_markdown = doc.body is not None
@@ -100,6 +101,7 @@ def _read_fields(doc: RawDocument, config: Config, problems: list[Problem]) -> _
     lifecycle = read_lifecycle(fields)
     instruments = _instruments(fields, config)
     body = _body(doc, fields, needs_body=section != "views")
+    aliases = read_aliases(fields, ref.issue_id, ref.slug)
     for key, limit in MOST_PER_ENTRY.items():
         written = fields.data.get(key)
         count = len(written) if isinstance(written, list) else 0
@@ -110,7 +112,7 @@ def _read_fields(doc: RawDocument, config: Config, problems: list[Problem]) -> _
     assert title is not None and section is not None and date is not None
     return _Written(
         title.strip(), section, date, authorities, tuple(dict.fromkeys(tags)), sources, url, highlight,
-        order, draft, lifecycle, instruments, body,
+        order, draft, lifecycle, instruments, body, aliases,
     )
 
 
@@ -140,6 +142,7 @@ def _entry(written: _Written, source_path: str, slug: str, issue_id: str, config
         instruments=written.instruments,
         summary=excerpt(body_text or highlight_text),
         search_words=search_words(words),
+        aliases=written.aliases,
     )
 
 

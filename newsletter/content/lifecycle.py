@@ -20,6 +20,31 @@ LIFECYCLE_FIELDS = (
     "status", "comment_deadline", "effective_date", "document_number", "supersedes", "related",
 )
 REFERENCE_FIELDS = ("supersedes", "related")
+ALIASES = "aliases"
+"""The field that lists a development's former addresses: ``old-slug`` or ``2022-05/old-slug``."""
+
+
+def read_aliases(fields: Fields, issue_id: str, slug: str) -> tuple[EntryRef, ...]:
+    """The former addresses of an entry, each of which gets a page that sends the reader on."""
+    aliases: list[EntryRef] = []
+    for index, text in fields.indexed_texts(ALIASES, one_allowed=True):
+        alias = _alias(text, issue_id)
+        if alias is None:
+            fields.item_problem(ALIASES, index, f"'{text}' in '{ALIASES}' must be a former address written "
+                                                "<slug> or <issue-id>/<slug>, like 2022-05/cac-draft-rules")
+        elif alias == EntryRef(issue_id, slug):
+            fields.item_problem(ALIASES, index, f"'{text}' is this development's own address, not a former one")
+        elif alias not in aliases:
+            aliases.append(alias)
+    return tuple(aliases)
+
+
+def _alias(text: str, issue_id: str) -> EntryRef | None:
+    """``old-slug`` (in the entry's own issue) or ``2022-05/old-slug``; ``None`` if neither."""
+    written = text.strip()
+    if "/" not in written:
+        written = f"{issue_id}/{written}"
+    return EntryRef(*written.split("/", 1)) if _well_formed(written) else None
 
 
 def read_lifecycle(fields: Fields) -> Lifecycle:
@@ -78,23 +103,27 @@ class FolderReferences:
 
 
 def folder_references(issue: RawIssue) -> FolderReferences:
-    """The entry names (``<issue-id>/<slug>``) of ``issue`` and the references its entries make."""
+    """The entry names (``<issue-id>/<slug>``) of ``issue``, the references its entries make, their aliases."""
     issue_id = issue.folder.rsplit("/", 1)[-1]
     names = tuple(f"{issue_id}/{doc.path.rsplit('/', 1)[-1].rsplit('.', 1)[0]}" for doc in issue.entries)
     references = tuple(
-        reference for doc in issue.entries if doc.ok for key in REFERENCE_FIELDS for reference in _written(doc, key)
+        reference for doc in issue.entries if doc.ok
+        for key in (*REFERENCE_FIELDS, ALIASES) for reference in _written(doc, key, issue_id)
     )
     return FolderReferences(names, references)
 
 
-def _written(doc: RawDocument, key: str) -> list[Reference]:
+def _written(doc: RawDocument, key: str, issue_id: str) -> list[Reference]:
     value = doc.data.get(key)
     texts = [value] if isinstance(value, str) else value if isinstance(value, list) else []
     found = []
     for index, text in enumerate(texts):
-        if isinstance(text, str) and _well_formed(text):
+        if not isinstance(text, str):
+            continue
+        ref = _alias(text, issue_id) if key == ALIASES else (text.strip() if _well_formed(text) else None)
+        if ref is not None:
             line, column = doc.at((key, index) if isinstance(value, list) else (key,))
-            found.append(Reference(key, text.strip(), doc.path, line, column))
+            found.append(Reference(key, str(ref), doc.path, line, column))
     return found
 
 
@@ -104,11 +133,16 @@ def _well_formed(text: str) -> bool:
 
 
 def dangling(folders: Iterable[FolderReferences]) -> list[Problem]:
-    """Report the references of ``folders`` to entries that no folder has, naming both files."""
+    """Report references to entries that no folder has, and former addresses that are taken, naming both files.
+
+    A reference may name an entry by a former address (one of its aliases).
+    """
     folders = list(folders)
     existing = {name for folder in folders for name in folder.names}
+    aliases = [ref for folder in folders for ref in folder.references if ref.key == ALIASES]
+    former = {ref.text for ref in aliases}
     suffixes = "|".join(s.lstrip(".") for s in ENTRY_SUFFIXES)
-    return [
+    problems = [
         Problem(
             ref.path, ref.line, ref.column,
             f"'{ref.key}' refers to {ref.text}, but there is no {ref.path.rsplit('/', 2)[0]}/{ref.text}.{{{suffixes}}}"
@@ -116,5 +150,22 @@ def dangling(folders: Iterable[FolderReferences]) -> list[Problem]:
         )
         for folder in folders
         for ref in folder.references
-        if ref.text not in existing
+        if ref.key != ALIASES and ref.text not in existing and ref.text not in former
     ]
+    return problems + _taken(aliases, existing)
+
+
+def _taken(aliases: list[Reference], existing: set[str]) -> list[Problem]:
+    """Former addresses that are some development's current address, or claimed twice."""
+    problems = []
+    claimed: dict[str, Reference] = {}
+    for ref in sorted(aliases, key=lambda ref: (ref.path, ref.line)):
+        if ref.text in existing:
+            problems.append(Problem(ref.path, ref.line, ref.column, f"{ref.text} is the address of a development "
+                                    "now: a former address can only be one no development has"))
+        elif ref.text in claimed:
+            problems.append(Problem(ref.path, ref.line, ref.column, f"{ref.text} is also a former address of "
+                                    f"{claimed[ref.text].path}: it can lead to one development only"))
+        else:
+            claimed[ref.text] = ref
+    return problems

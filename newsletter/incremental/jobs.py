@@ -35,6 +35,8 @@ class Manifest:
 
     files: dict[str, FileState]
     jobs: dict[str, tuple[str, ...]]
+    drafts: bool = False
+    """Whether that build included drafts, whose pages a build without them leaves out on purpose."""
 
 
 def load_manifest(cache: Cache, output: Path) -> Manifest:

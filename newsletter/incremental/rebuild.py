@@ -10,11 +10,15 @@ that the next build with nothing changed is answered at once.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import os
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
 import jinja2
 
+from newsletter.errors import Problem
 from newsletter.incremental.fingerprints import Fingerprints
 from newsletter.incremental.jobs import Manifest, load_manifest, render_changed, save_manifest
 from newsletter.incremental.reading import ReadIssues, read_issues
@@ -27,6 +31,8 @@ from newsletter.output import OutputFiles, Spool, write_output
 from newsletter.project import Project
 from newsletter.render.jobs import Job, TemplateNames
 from newsletter.render.templates import make_environment
+
+_DEVELOPMENT_PAGE = re.compile(r"issues/([^/]+)/([^/]+)/index\.html")
 
 
 class Rebuild:
@@ -79,8 +85,27 @@ class Rebuild:
         """Make ``files`` the output, touching only what changed; return what the output now is."""
         project = self.project
         states = write_output(files, project.output_dir, project.protected, self._previous.files, keep_previous=True)
-        save_manifest(project.cache, project.output_dir, Manifest(states, self._made))
+        save_manifest(project.cache, project.output_dir, Manifest(states, self._made, self.options.drafts))
         return Snapshot.take(project.output_dir, states)
+
+    def vanished_pages(self, files: Mapping[str, bytes]) -> list[Problem]:
+        """Warn of each development page that the last build into this output published and this one does not.
+
+        A development file renamed or moved without an ``aliases:`` entry
+        takes its public address with it: links to it and bookmarks break.
+        """
+        if self._previous.drafts and not self.options.drafts:
+            return []  # pages of drafts go as they should
+        gone = sorted((found[1], found[2]) for path in self._previous.files if path not in files
+                      and (found := _DEVELOPMENT_PAGE.fullmatch(path)))
+        content = os.path.relpath(self.project.content_dir, self.project.root)
+        return [
+            Problem(Path(content, issue_id).as_posix(), 1, 1,
+                    f"issues/{issue_id}/{slug}/ was published by the last build and is gone: if that development "
+                    f"was renamed or moved, add 'aliases: [{issue_id}/{slug}]' to it (newsletter mv does it for "
+                    "you) so that its address keeps working", "warning")
+            for issue_id, slug in gone
+        ]
 
     def record_build(self, report: BuildReport, output: Snapshot, counted: CheckReport, all_compile: bool) -> None:
         """Stamp the build; and the check too when every template compiled (a check compiles them all)."""

@@ -8,7 +8,9 @@ individual developments. Both are first described as a format-neutral
 Stability rules, which feed readers rely on:
 
 * an item's id is the absolute URL of its page (issue or development), so
-  editing an entry's text or title never makes it look like a new item;
+  editing an entry's text or title never makes it look like a new item; a
+  development that was renamed or moved keeps the URL of its first address
+  (which sends readers on to the new one);
 * every date comes from the content (the issue date, at 08:00 in the
   configured time zone), never from the clock, so unchanged content
   rebuilds to identical bytes; a feed's own updated date is its newest item's;
@@ -132,7 +134,7 @@ def _development(placed: Placed, config: Config, template: jinja2.Template) -> F
     url = config.base_url + entry.permalink
     content = _anchored(template.render(site=config, placed=placed, entry=entry, issue=placed.issue), url)
     return FeedItem(
-        id=url,
+        id=config.base_url + entry.first_permalink,  # kept when the development moves: not a new item
         url=url,
         title=entry.title,
         published=placed.issue.published_at(config.timezone),

@@ -169,6 +169,9 @@ def site_pages(newsletter: Newsletter, browsing: Browsing, search_index: tuple[s
             superseded_by=tuple(newsletter.superseded_by(entry)),
             linked=tuple((ref, newsletter.find(ref)) for ref in named),
         )
+        for alias in entry.aliases:  # a former address sends the reader on; listed nowhere
+            yield Page(f"issues/{alias.issue_id}/{alias.slug}/index.html", "redirect.html", {"entry": entry},
+                       in_sitemap=False)
     registry = {authority.slug: authority for authority in newsletter.config.registry.authorities}
     with_deadlines = {a.slug for deadline in newsletter.deadlines for a in deadline.entry.authorities}
     for taxonomy in browsing.taxonomies:
