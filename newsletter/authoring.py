@@ -2,6 +2,9 @@
 
 Nothing here ever overwrites a file: a new project needs an empty folder, a
 new issue a new id, and a new entry gets a file name no other entry uses.
+A new entry is a draft that ``newsletter check`` accepts as written: the
+values asked for are checked before anything is written, and its text is
+read back through the entry validation of ``check`` before it is saved.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from newsletter.content.entries import MOST_PER_ENTRY, read_entries
+from newsletter.content.entries import MOST_PER_ENTRY, PLACEHOLDER, VIEWS_PLACEHOLDER, read_entries
 from newsletter.content.fields import SLUG, did_you_mean, xml_invalid_character
 from newsletter.content.layout import ISSUE_FILE
 from newsletter.content.loading import load_entry_file, load_settings
@@ -36,14 +39,6 @@ RENAMED = {"gitignore": ".gitignore"}
 """Starter files shipped under another name, because packaging tools skip dot-files."""
 VIEWS = "views"
 """The section whose entries link to an article and need no text of their own (as in ``check``)."""
-PLACEHOLDER = (
-    "Replace this paragraph with the text of the development: what was published, by whom, "
-    "and what it means for readers. Then delete the line `draft: true` above to publish it."
-)
-VIEWS_PLACEHOLDER = (
-    "Optional: a sentence or two introducing the article; delete this paragraph to show only "
-    "the link. Then delete the line `draft: true` above to publish it."
-)
 
 
 def init_project(target: Path) -> list[Path]:
@@ -121,9 +116,10 @@ def new_entry(project: Project, request: EntryRequest) -> Path:
     config = project_config(project)
     request = request.cleaned()
     refusals = _request_problems(project, request, config)
+    if refusals:
+        raise AuthoringError(_refusal_message(refusals))
     text = entry_text(request, config)
-    if not refusals:
-        refusals = _problems_in_text(text, request.issue_id, config)
+    refusals = _problems_in_text(text, request.issue_id, config)  # the title's problems, and any other left
     if refusals:
         raise AuthoringError(_refusal_message(refusals))
     issue_dir = project.content_dir / request.issue_id
@@ -181,6 +177,8 @@ def _section_problems(section: str, config: Config) -> list[str]:
 def _authority_problems(authorities: tuple[str, ...], registry: Registry) -> list[str]:
     """Refuse authorities the settings do not list (``check`` would call them errors, or typos)."""
     keys = registry.authority_keys()
+    if "" in authorities:
+        return ["--authority is empty: name the authority"]
     if not registry.by_id and not keys:
         return []  # no list to compare with: ``check`` accepts any name, and so does this
     if registry.by_id:
@@ -203,7 +201,9 @@ def _tag_problem(tag: str) -> str | None:
 
 def _url_problem(url: str) -> str | None:
     bad = xml_invalid_character(url)
-    return f"URL '{url}' contains the control character {bad}" if bad else url_problem(url, LINK_SCHEMES)
+    if bad:
+        return f"URL '{url}' contains the control character {bad}"
+    return url_problem(url, LINK_SCHEMES)
 
 
 def _problems_in_text(text: str, issue_id: str, config: Config) -> list[str]:
@@ -247,10 +247,13 @@ def entry_text(request: EntryRequest, config: Config) -> str:
 
 def source_title(url: str) -> str:
     """A stand-in title for a source until the editor writes one: its host, ``cac.gov.cn``."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:  # a host urlsplit refuses, such as an unclosed '[' of IPv6
+        return "Source"
     if parts.scheme.lower() == "mailto":
         return parts.path or "Source"
-    host = parts.hostname or ""
     with contextlib.suppress(UnicodeError):  # already Unicode, or not valid punycode: keep it as written
         host = host.encode("ascii").decode("idna")  # xn--fiqs8s -> 中国
     return host.removeprefix("www.") or "Source"
@@ -270,15 +273,23 @@ def _one_or_list(values: tuple[str, ...]) -> str | list[str]:
 
 
 def _field(key: str, value: str | list[str]) -> str:
-    """One ``key: value`` line of YAML, each value quoted wherever YAML would misread it."""
-    if isinstance(value, list):  # a list in flow style, ``[a, b]``, which is valid after a key as it is
-        return f"{key}: " + _dump(value, default_flow_style=True)
-    return _dump({key: value}, default_flow_style=False)
+    """One ``key: value`` line of YAML that reads back as exactly ``value``, quoted where need be."""
+    for style in (None, '"'):  # PyYAML's own choice, else double quotes, which escape everything
+        if isinstance(value, list):  # a list in flow style, ``[a, b]``, which is valid after a key as it is
+            text = f"{key}: " + _dump(value, default_flow_style=True, default_style=style)
+        else:
+            text = _dump({key: value}, default_flow_style=False, default_style=style)
+        # With Unicode allowed, PyYAML may leave a NEL or a line separator raw inside quotes, which reads
+        # back as a space: only a value that reads back unchanged is written.
+        if yaml.safe_load(text) == {key: value}:
+            break
+    return text
 
 
-def _dump(value: object, default_flow_style: bool) -> str:
+def _dump(value: object, default_flow_style: bool, default_style: str | None) -> str:
     return yaml.safe_dump(
-        value, allow_unicode=True, default_flow_style=default_flow_style, sort_keys=False, width=math.inf
+        value, allow_unicode=True, default_flow_style=default_flow_style, default_style=default_style,
+        sort_keys=False, width=math.inf,
     ).rstrip("\n")
 
 

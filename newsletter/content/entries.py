@@ -32,6 +32,16 @@ ENTRY_FIELDS = (
 )
 SOURCE_FIELDS = ("title", "url")
 
+PLACEHOLDER = (
+    "Replace this paragraph with the text of the development: what was published, by whom, "
+    "and what it means for readers. Then delete the line `draft: true` above to publish it."
+)
+VIEWS_PLACEHOLDER = (
+    "Optional: a sentence or two introducing the article; delete this paragraph to show only "
+    "the link. Then delete the line `draft: true` above to publish it."
+)
+"""The paragraphs ``newsletter new entry`` starts a development with (see ``newsletter.authoring``)."""
+
 MOST_PER_ENTRY = {"tags": 25, "authority": 10, "instruments": 10}
 """How many tags, authorities and instruments one development may name: each gets a page and a
 feed that list it, so a runaway list (1,000 tags) would multiply the output (45 MB) and the time."""
@@ -102,6 +112,8 @@ def _read_fields(doc: RawDocument, config: Config, ref: EntryRef, problems: list
     instruments = _instruments(fields, config)
     body = _body(doc, fields, needs_body=section != "views")
     aliases = read_aliases(fields, ref.issue_id, ref.slug)
+    if not draft:
+        _warn_about_placeholder(doc, body, problems)
     for key, limit in MOST_PER_ENTRY.items():
         written = fields.data.get(key)
         count = len(written) if isinstance(written, list) else 0
@@ -144,6 +156,15 @@ def _entry(written: _Written, source_path: str, slug: str, issue_id: str, config
         search_words=search_words(words),
         aliases=written.aliases,
     )
+
+
+def _warn_about_placeholder(doc: RawDocument, body: str, problems: list[Problem]) -> None:
+    """A scaffold's placeholder left in an entry no longer marked a draft would be published as written."""
+    found = [at for placeholder in (PLACEHOLDER, VIEWS_PLACEHOLDER) if (at := body.find(placeholder)) >= 0]
+    if found:
+        line = doc.body_line + body.count("\n", 0, min(found)) if doc.body is not None else doc.at(("body",))[0]
+        problems.append(Problem(doc.path, line, 1, "the placeholder paragraph of `newsletter new entry` is still "
+                                "here and would be published: replace it with the text", "warning"))
 
 
 def _section_id(fields: Fields, config: Config) -> str | None:

@@ -22,6 +22,10 @@ ISSUE_FILE = "issue.yaml"
 ENTRY_SUFFIXES = (".md", ".yaml", ".yml")
 """The files of an issue folder that hold developments (``issue.yaml`` aside)."""
 
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
+BUNDLED_SUFFIXES = (*IMAGE_SUFFIXES, ".pdf", ".docx", ".doc", ".xlsx", ".xls", ".pptx", ".csv", ".zip")
+"""Files an issue folder may hold beside its entries, for them to show (images) or link to (attachments)."""
+
 ASSETS_FOLDER = "assets"
 """Files of the project copied as they are to ``output/assets/``: a logo, a PDF linked from the footer."""
 

@@ -18,7 +18,14 @@ from typing import Any
 
 import yaml
 
-from newsletter.content.layout import ASSETS_FOLDER, ENTRY_SUFFIXES, ISSUE_FILE, REGISTRY_FILE, is_hidden
+from newsletter.content.layout import (
+    ASSETS_FOLDER,
+    BUNDLED_SUFFIXES,
+    ENTRY_SUFFIXES,
+    ISSUE_FILE,
+    REGISTRY_FILE,
+    is_hidden,
+)
 from newsletter.errors import Problem
 
 try:  # the C parser is about eight times faster than the pure-Python one
@@ -94,7 +101,9 @@ class RawIssue:
     meta: RawDocument | None
     entries: list[RawDocument]
     unread: list[str] = field(default_factory=list)
-    """Files in the folder that are neither ``issue.yaml`` nor entries, e.g. ``notes.txt``."""
+    """Files in the folder that are neither ``issue.yaml``, entries nor files to bundle, e.g. ``notes.md~``."""
+    bundled: list[tuple[str, bytes]] = field(default_factory=list)
+    """Images and attachments in the folder (see ``BUNDLED_SUFFIXES``), by file name, with their bytes."""
 
 
 def load_settings(root: Path, config_path: Path) -> tuple[RawDocument, RawDocument | None]:
@@ -127,6 +136,10 @@ def load_assets(root: Path) -> tuple[tuple[tuple[str, bytes], ...], list[Problem
     return tuple(found), problems
 
 
+MAX_BUNDLED_BYTES = 20_000_000
+"""Largest image or attachment published from an issue folder; larger files are left out with a warning."""
+
+
 def load_issue_folder(folder: Path, root: Path) -> RawIssue:
     """Read one issue folder: ``issue.yaml`` and every ``.md``/``.yaml``/``.yml`` entry."""
     meta_path = folder / ISSUE_FILE
@@ -135,8 +148,11 @@ def load_issue_folder(folder: Path, root: Path) -> RawIssue:
     entries = [
         load_entry_file(path, root) for path in files if path.suffix in ENTRY_SUFFIXES and path.name != ISSUE_FILE
     ]
-    unread = [_relative(path, root) for path in files if path.suffix not in ENTRY_SUFFIXES]
-    return RawIssue(_relative(folder, root), meta, entries, unread)
+    kept = [path for path in files if path.suffix.lower() in BUNDLED_SUFFIXES]
+    unread = [_relative(path, root) for path in files if path.suffix not in ENTRY_SUFFIXES and path not in kept]
+    bundled = [(path.name, path.read_bytes()) for path in kept if path.stat().st_size <= MAX_BUNDLED_BYTES]
+    unread += [_relative(path, root) for path in kept if path.stat().st_size > MAX_BUNDLED_BYTES]
+    return RawIssue(_relative(folder, root), meta, entries, unread, bundled)
 
 
 def load_entry_file(path: Path, root: Path) -> RawDocument:

@@ -16,7 +16,11 @@ def url_problem(url: str, schemes: tuple[str, ...]) -> str | None:
     """Explain why ``url`` is not an absolute URL with one of ``schemes``, or ``None``."""
     if url != url.strip() or any(ch.isspace() for ch in url):
         return f"URL '{url}' contains spaces"
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - reading the port checks it
+    except ValueError as error:  # an unclosed [ of an IPv6 host, a port that is not a number
+        return f"URL '{url}' cannot be read: {error}"
     scheme = parts.scheme.lower()
     allowed = schemes[0] if len(schemes) == 1 else ", ".join(schemes[:-1]) + " or " + schemes[-1]
     if scheme not in schemes:
