@@ -401,6 +401,8 @@ class Issue:
     draft: bool = False
     show_coming_up: bool = True
     coming_up: tuple[Deadline, ...] = ()
+    files: tuple[tuple[str, bytes], ...] = ()
+    """The images and attachments of the issue's folder, by file name, published beside its page."""
 
     @property
     def path(self) -> str:

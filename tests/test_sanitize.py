@@ -16,7 +16,7 @@ Intro <script>alert('body')</script> text & more <b onclick="steal()">bold</b>.
 
 <iframe src="https://evil.example/"></iframe>
 <style>body { display: none }</style>
-<img src="x" onerror="alert(1)">
+<img src="https://e.invalid/x.png" alt="a picture" onerror="alert(1)">
 
 [click](javascript:alert('link')) and [data](data:text/html;base64,PHNjcmlwdD4=)
 and <a href="JaVaScRiPt:alert(2)">mixed case</a> and [relative](../2022-04/#x).

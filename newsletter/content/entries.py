@@ -8,10 +8,10 @@ and sanitized, plain text, summary and search words derived.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from newsletter.content.bundled import sized_images, target_problems
 from newsletter.content.fields import SLUG, Fields, did_you_mean, xml_invalid_character
 from newsletter.content.lifecycle import ALIASES, LIFECYCLE_FIELDS, read_aliases, read_lifecycle
 from newsletter.content.loading import RawDocument
@@ -68,9 +68,14 @@ class _Written:
 
 
 def read_entries(
-    docs: Iterable[RawDocument], config: Config, issue_id: str, problems: list[Problem]
+    docs: Iterable[RawDocument], config: Config, issue_id: str, problems: list[Problem],
+    bundled: Mapping[str, bytes] | None = None,
 ) -> list[Entry]:
-    """Validate the development files of one issue; return the entries of those without errors."""
+    """Validate the development files of one issue; return the entries of those without errors.
+
+    ``bundled`` are the images and attachments of the issue's folder, by file name.
+    """
+    bundled = bundled or {}
     entries: list[Entry] = []
     seen: dict[str, str] = {}
     for doc in docs:
@@ -86,8 +91,10 @@ def read_entries(
         problems.extend(doc.problems)
         if doc.ok:
             written = _read_fields(doc, config, EntryRef(issue_id, slug), problems)
-            if written is not None:
-                entries.append(_entry(written, doc.path, slug, issue_id, config))
+            found = _bundle_problems(doc, written, bundled) if written is not None else []
+            problems.extend(found)
+            if written is not None and not errors_in(found):
+                entries.append(_entry(written, doc.path, slug, issue_id, config, bundled))
     return entries
 
 
@@ -128,11 +135,30 @@ def _read_fields(doc: RawDocument, config: Config, ref: EntryRef, problems: list
     )
 
 
-def _entry(written: _Written, source_path: str, slug: str, issue_id: str, config: Config) -> Entry:
+def _bundle_problems(doc: RawDocument, written: _Written, bundled: Mapping[str, bytes]) -> list[Problem]:
+    """Images and attachments that the body or highlight names but the folder lacks; images without alt text."""
+    folder = doc.path.rsplit("/", 1)[0] + "/"
+    problems = []
+    for offset, message in target_problems(written.body, bundled, folder):
+        if doc.body is not None:  # Markdown after the front matter: located exactly
+            line = doc.body_line + written.body.count("\n", 0, offset)
+            column = offset - (written.body.rfind("\n", 0, offset) + 1) + 1
+            problems.append(Problem(doc.path, line, column, message))
+        else:
+            problems.append(doc.problem(("body",), message))
+    problems += [doc.problem(("highlight",), message)
+                 for _, message in target_problems(written.highlight or "", bundled, folder)]
+    return problems
+
+
+def _entry(
+    written: _Written, source_path: str, slug: str, issue_id: str, config: Config, bundled: Mapping[str, bytes]
+) -> Entry:
     """Build the entry's values: render its Markdown, derive its plain text, summary and search words."""
     page_url = f"{config.base_url}issues/{issue_id}/"
-    body_html = render_markdown(written.body, page_url, slug)
-    highlight_html = render_markdown(written.highlight, page_url, f"{slug}-highlight") if written.highlight else None
+    body_html = sized_images(render_markdown(written.body, page_url, slug), page_url, bundled)
+    highlight_html = sized_images(render_markdown(written.highlight, page_url, f"{slug}-highlight"), page_url,
+                                  bundled) if written.highlight else None
     body_text, highlight_text = plain_text(body_html), plain_text(highlight_html or "")
     words = [written.title, body_text, highlight_text, *(source.title for source in written.sources)]
     return Entry(
@@ -179,18 +205,6 @@ def _section_id(fields: Fields, config: Config) -> str | None:
     return section
 
 
-_IMAGE = re.compile(r"!\[[^\]]*\]\(|<img\b", re.IGNORECASE)
-
-
-def _warn_about_images(doc: RawDocument, fields: Fields, body: str) -> None:
-    """Images are removed from entries (mail clients block them); say so where one is written."""
-    found = _IMAGE.search(body)
-    if found:
-        line = doc.body_line + body.count("\n", 0, found.start()) if doc.body is not None else doc.at(("body",))[0]
-        fields.problems.append(Problem(doc.path, line, 1, "images are not shown in entries: "
-                                       "link to the image or the document instead", "warning"))
-
-
 def _body(doc: RawDocument, fields: Fields, needs_body: bool) -> str:
     if doc.body is not None:
         body = doc.body
@@ -206,7 +220,6 @@ def _body(doc: RawDocument, fields: Fields, needs_body: bool) -> str:
             fields.problems.append(Problem(doc.path, line, column, found[1]))
     else:
         body = fields.markdown("body") or ""
-    _warn_about_images(doc, fields, body)
     if needs_body and not body.strip():
         where = "after the front matter" if doc.body is not None else "under 'body'"
         fields.problems.append(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+from newsletter.content.bundled import LARGE_IMAGE_BYTES, is_image, referenced, sized_images, target_problems
 from newsletter.content.entries import read_entries
 from newsletter.content.fields import SLUG, Fields
 from newsletter.content.layout import ENTRY_SUFFIXES, ISSUE_FILE
@@ -63,7 +64,12 @@ def _read_issue(raw: RawIssue, config: Config) -> tuple[Issue | None, list[Probl
         meta = None
     else:
         meta = _read_issue_meta(raw.meta, config, issue_id, problems)
-    entries = read_entries(raw.entries, config, issue_id, problems)
+    bundled = dict(raw.bundled)
+    if raw.meta is not None and raw.meta.ok:
+        intro = str(raw.meta.data.get("intro") or "")
+        problems.extend(raw.meta.problem(("intro",), message)
+                        for _, message in target_problems(intro, bundled, f"{raw.folder}/"))
+    entries = read_entries(raw.entries, config, issue_id, problems, bundled)
     problems.extend(
         Problem(path, 1, 1, f"file is not read: entries are {', '.join(ENTRY_SUFFIXES)} files "
                 "(start the name with _ to keep a file here on purpose)", "warning")
@@ -72,12 +78,33 @@ def _read_issue(raw: RawIssue, config: Config) -> tuple[Issue | None, list[Probl
     if meta is None or any(p.severity == "error" for p in problems):
         return None, problems
     _warn_about_issue(raw, meta.date, meta.summary, entries, problems)
+    problems.extend(_bundled_warnings(raw))
     sections = tuple(
         _section(section.id, section.title, section.numbered, grouped)
         for section in config.sections
         if (grouped := [e for e in entries if e.section_id == section.id])
     )
-    return dataclasses.replace(meta, sections=sections), problems
+    intro_html = sized_images(meta.intro_html, f"{config.base_url}{meta.path}", bundled)
+    return dataclasses.replace(meta, sections=sections, files=tuple(raw.bundled), intro_html=intro_html), problems
+
+
+def _bundled_warnings(raw: RawIssue) -> list[Problem]:
+    """Bundled files nothing names (published all the same), and images too large for an email."""
+    texts = [str(doc.data.get(key) or "") for doc in raw.entries for key in ("body", "highlight")]
+    texts += [doc.body or "" for doc in raw.entries]
+    texts += [str(raw.meta.data.get("intro") or "")] if raw.meta is not None else []
+    named = set().union(*(referenced(text) for text in texts))
+    problems = []
+    for name, data in raw.bundled:
+        path = f"{raw.folder}/{name}"
+        if name not in named:
+            problems.append(Problem(path, 1, 1, "no entry of this issue shows or links to this file; it is "
+                                    f"published all the same, at issues/{raw.folder.rsplit('/', 1)[-1]}/{name}",
+                                    "warning"))
+        if is_image(name) and len(data) > LARGE_IMAGE_BYTES:
+            problems.append(Problem(path, 1, 1, f"image is {len(data) / 1_000_000:.1f} MB: emails with it open "
+                                    "slowly on phones; make it smaller than 1 MB", "warning"))
+    return problems
 
 
 def _read_issue_meta(doc: RawDocument, config: Config, issue_id: str, problems: list[Problem]) -> Issue | None:

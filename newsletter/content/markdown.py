@@ -34,12 +34,13 @@ _EXTENSIONS = ["extra", "sane_lists"]
 
 _TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h3", "h4",
-    "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "table",
+    "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "table",
     "tbody", "td", "th", "thead", "tr", "ul",
 }
 _ATTRIBUTES = {
     "a": {"href", "title", "class"},
     "sup": {"id"},
+    "img": {"src", "alt", "title", "width", "height"},
     "li": {"id"},
     "div": {"class"},
     "abbr": {"title"},
@@ -214,6 +215,8 @@ def sanitize(html: str, page_url: str) -> str:
             if value.startswith("#") and _NOTE_ID.fullmatch(value[1:]):
                 return value  # a footnote and its way back, on the same page
             return strip_tracking(urljoin(page_url, value))
+        if tag == "img" and attribute == "src":  # an image beside the entry, or a remote one
+            return urljoin(page_url, value)
         return value
 
     return nh3.clean(

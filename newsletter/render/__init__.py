@@ -66,11 +66,12 @@ def output_jobs(
     ]
     jobs += [Job(render, (published,)) for render in WHOLE_ARCHIVE]
     jobs += [Job(copy_asset, (path, data)) for path, data in newsletter.assets]
+    jobs += [Job(copy_asset, (issue.path + name, data)) for issue in newsletter.issues for name, data in issue.files]
     return jobs
 
 
 def copy_asset(path: str, data: bytes, env: jinja2.Environment) -> Files:
-    """A file of the project's ``assets/``, published as it is."""
+    """A file of the project's ``assets/`` or an image or attachment of an issue, published as it is."""
     return {path: data}
 
 

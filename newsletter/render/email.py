@@ -84,7 +84,29 @@ def email_html(issue: Issue, config: Config, env: jinja2.Environment) -> str:
         web_url=config.base_url + issue.path,
         direction=text_direction(config.language),
     )
-    return _at_rules_last_in_head(_INLINER.inline(html))
+    return _at_rules_last_in_head(_INLINER.inline(_fitted_images(html)))
+
+
+EMAIL_IMAGE_WIDTH = 552
+"""The widest an image may be in the email: the 600-pixel column less its padding."""
+
+_SIZED_IMAGE = re.compile(r'(<img\b[^>]*?) width="(\d+)" height="(\d+)"')
+
+
+def _fitted_images(html: str) -> str:
+    """Scale down the width and height of images wider than the email's column.
+
+    Outlook draws an image at the size its attributes give, whatever the
+    stylesheet says; other clients also get ``max-width: 100%``.
+    """
+
+    def fitted(found: re.Match[str]) -> str:
+        width, height = int(found[2]), int(found[3])
+        if width <= EMAIL_IMAGE_WIDTH:
+            return found.group()
+        return f'{found[1]} width="{EMAIL_IMAGE_WIDTH}" height="{round(height * EMAIL_IMAGE_WIDTH / width)}"'
+
+    return _SIZED_IMAGE.sub(fitted, html)
 
 
 def text_direction(language: str) -> str:

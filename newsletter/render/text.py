@@ -160,9 +160,16 @@ class _Converter:
             self._open()
         elif tag == "br":
             self._current().text += "\n"
-        elif tag == "a":
-            found = dict(attrs)
-            self.links.append((found.get("href"), found.get("class") or "", len(self._current().text)))
+        elif tag in ("img", "a"):
+            self._inline(tag, dict(attrs))
+
+    def _inline(self, tag: str, attrs: dict[str, str | None]) -> None:
+        """An image, shown as its alt text, or the start of a link."""
+        if tag == "img":
+            alt = attrs.get("alt") or ""
+            self._current().text += f"[Image: {alt}]" if alt else "[Image]"
+        else:
+            self.links.append((attrs.get("href"), attrs.get("class") or "", len(self._current().text)))
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("ul", "ol") and self.lists:

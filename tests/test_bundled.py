@@ -1,0 +1,105 @@
+"""Images and attachments bundled with an issue: published, sized, absolute where they travel, never lost."""
+
+from __future__ import annotations
+
+import json
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import MakeSite, built, entry, replace_in
+
+BODY = """\
+The regulator published a chart of the fines:
+
+![Fines by quarter, 2021 to 2022](fines-chart.png)
+
+Read [the draft measures](draft-measures.pdf) before the deadline.
+"""
+
+
+def png(width: int, height: int) -> bytes:
+    """A valid, tiny PNG of the given size (all one colour)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + b"\x00" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+CHART = png(1200, 600)
+PDF = b"%PDF-1.4\n% not a real document, but bytes to copy\n"
+
+
+@pytest.fixture
+def project(make_site: MakeSite) -> Path:
+    root = make_site({
+        "content/2022-05/draft-rules.md": entry("CAC publishes draft rules", authority="CAC",
+                                                source="https://www.cac.gov.cn/notice", body=BODY),
+        "content/2022-05/fines-chart.png": CHART,
+        "content/2022-05/draft-measures.pdf": PDF,
+    })
+    built(root)
+    return root
+
+
+def test_the_files_are_published_beside_the_issue_page(project: Path) -> None:
+    output = project / "output/issues/2022-05"
+    assert (output / "fines-chart.png").read_bytes() == CHART
+    assert (output / "draft-measures.pdf").read_bytes() == PDF
+
+
+@pytest.mark.parametrize("page", ["issues/2022-05/index.html", "issues/2022-05/draft-rules/index.html"])
+def test_pages_show_the_image_with_its_size_and_alt_and_link_the_attachment(project: Path, page: str) -> None:
+    html = (project / "output" / page).read_text(encoding="utf-8")
+    assert ('<img alt="Fines by quarter, 2021 to 2022" src="https://news.example.org/issues/2022-05/fines-chart.png"'
+            ' width="1200" height="600">') in html
+    assert 'href="https://news.example.org/issues/2022-05/draft-measures.pdf"' in html
+
+
+def test_the_email_fits_the_image_to_its_column_with_absolute_addresses(project: Path) -> None:
+    html = (project / "output/issues/2022-05/email.html").read_text(encoding="utf-8")
+    assert 'src="https://news.example.org/issues/2022-05/fines-chart.png" width="552" height="276"' in html
+    assert "max-width: 100%" in html
+    text = (project / "output/issues/2022-05/email.txt").read_text(encoding="utf-8")
+    assert "[Image: Fines by quarter, 2021 to 2022]" in text
+    assert "https://news.example.org/issues/2022-05/draft-measures.pdf" in text
+
+
+def test_feeds_carry_the_image_and_attachment_with_absolute_addresses(project: Path) -> None:
+    feed = json.loads((project / "output/feed.json").read_text(encoding="utf-8"))
+    content = feed["items"][0]["content_html"]
+    assert 'src="https://news.example.org/issues/2022-05/fines-chart.png"' in content
+    assert 'href="https://news.example.org/issues/2022-05/draft-measures.pdf"' in content
+
+
+def test_a_rebuild_copies_only_the_files_that_changed(project: Path) -> None:
+    output = project / "output/issues/2022-05"
+    pdf_inode = (output / "draft-measures.pdf").stat().st_ino
+    (project / "content/2022-05/fines-chart.png").write_bytes(png(300, 100))
+    replace_in(project, "content/2022-05/draft-rules.md", "before the deadline", "before 30 June")
+    built(project)
+    assert (output / "fines-chart.png").read_bytes() == png(300, 100)
+    assert 'width="300" height="100"' in (output / "draft-rules/index.html").read_text(encoding="utf-8")
+    assert (output / "draft-measures.pdf").stat().st_ino == pdf_inode
+
+
+def test_a_large_image_is_a_warning(make_site: MakeSite) -> None:
+    large = png(1, 1) + b"\x00" * 1_100_000  # the header says 1x1; the file weighs over 1 MB
+    root = make_site({
+        "content/2022-05/draft-rules.md": entry("Rules", source="https://e.org/r", body="![A photo](photo.png)\n"),
+        "content/2022-05/photo.png": large,
+    })
+    result = built(root)
+    assert "content/2022-05/photo.png:1:1: warning: image is 1.1 MB" in result.stderr
+
+
+def test_a_remote_image_is_kept(make_site: MakeSite) -> None:
+    root = make_site({"content/2022-05/draft-rules.md": entry(
+        "Rules", source="https://e.org/r", body='![Stage of the forum](https://cdn.example.org/stage.jpg)\n')})
+    built(root)
+    html = (root / "output/issues/2022-05/draft-rules/index.html").read_text(encoding="utf-8")
+    assert '<img alt="Stage of the forum" src="https://cdn.example.org/stage.jpg">' in html
