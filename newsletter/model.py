@@ -21,7 +21,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal
 from zoneinfo import ZoneInfo
 
 _NOT_SLUG = re.compile(r"[\W_]+")
@@ -34,13 +33,9 @@ MONTHS = (
 PUBLISHING_TIME = dt.time(8, 0)
 """The local time an issue, and every development in it, counts as published (email and feeds)."""
 
-DateStyle = Literal["long", "short"]
-
-
-def format_date(year: int, month: int, day: int | None, style: DateStyle = "long") -> str:
-    """``12 May 2022`` (long) or ``12 May 2022`` with the month cut to three letters (short); no day, no day."""
-    name = MONTHS[month - 1] if style == "long" else MONTHS[month - 1][:3]
-    month_year = f"{name} {year}"
+def format_date(year: int, month: int, day: int | None) -> str:
+    """``12 May 2022``, or ``May 2022`` without a day: the one way dates are written, on pages and in emails."""
+    month_year = f"{MONTHS[month - 1]} {year}"
     return month_year if day is None else f"{day} {month_year}"
 
 
@@ -92,10 +87,6 @@ class EntryDate:
         """``12 May 2022`` or ``May 2022``."""
         return format_date(self.year, self.month, self.day)
 
-    @property
-    def short_display(self) -> str:
-        """``7 Jul 2022`` or ``Jul 2022``, where space is short."""
-        return format_date(self.year, self.month, self.day, "short")
 
 
 @dataclass(frozen=True)
@@ -182,9 +173,10 @@ class Registry:
     by_id: bool = False
 
     def authority(self, reference: str) -> Authority | None:
-        """The authority an entry's ``authority`` value names, if known."""
+        """The authority an entry's ``authority`` value names, if known; case does not matter (``CAC``, ``cac``)."""
+        wanted = reference.casefold()
         for authority in self.authorities:
-            if reference == (authority.id if self.by_id else authority.short):
+            if wanted == (authority.id if self.by_id else authority.short).casefold():
                 return authority
         return None
 
@@ -276,17 +268,17 @@ class Lifecycle:
 
     @property
     def status_label(self) -> str | None:
-        """``Draft for comment`` for ``draft-for-comment``."""
-        return STATUSES[self.status] if self.status else None
+        """``Draft for comment`` for ``draft-for-comment``; none for ``other``, which says nothing to a reader."""
+        return STATUSES[self.status] if self.status and self.status != "other" else None
 
     @property
     def key_dates(self) -> str:
-        """``Comments due 7 Jul 2022 · Effective 1 Sep 2022``, or empty."""
+        """``Comments due 7 July 2022 · Effective 1 September 2022``, or empty."""
         parts = []
         if self.comment_deadline:
-            parts.append(f"Comments due {self.comment_deadline.short_display}")
+            parts.append(f"Comments due {self.comment_deadline.display}")
         if self.effective_date:
-            parts.append(f"Effective {self.effective_date.short_display}")
+            parts.append(f"Effective {self.effective_date.display}")
         return " · ".join(parts)
 
 

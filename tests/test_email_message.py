@@ -89,7 +89,7 @@ def test_sender_defaults_to_the_newsletter_title_at_the_site_host(make_site: Mak
     assert message["From"] == "China Cyber & Data Update <newsletter@news.example.org>"
 
 
-def test_message_id_is_stable_across_rebuilds_and_edits(make_site: MakeSite) -> None:
+def test_message_id_is_stable_across_rebuilds_and_new_after_an_edit(make_site: MakeSite) -> None:
     issue = build_email_site(make_site)
     first = (issue / "email.eml").read_bytes()
     assert run("build", cwd=issue.parents[2]).exit_code == 0
@@ -100,8 +100,11 @@ def test_message_id_is_stable_across_rebuilds_and_edits(make_site: MakeSite) -> 
     second = (issue / "email.eml").read_bytes()
     assert second != first
     message_id = parse(first)["Message-ID"]
-    assert message_id == parse(second)["Message-ID"]
+    assert message_id != parse(second)["Message-ID"], "an edited issue is a new message"
     assert message_id.startswith("<2022-05.") and message_id.endswith("@news.example.org>")
+    edited.write_text(edited.read_text().replace("Our revised take", "Our take"))
+    assert run("build", cwd=issue.parents[2]).exit_code == 0
+    assert parse((issue / "email.eml").read_bytes())["Message-ID"] == message_id, "the same text, the same id"
 
 
 def test_each_issue_has_its_own_message_id(make_site: MakeSite) -> None:

@@ -67,8 +67,8 @@ def hostile_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
             f'title: "Title {HOSTILE} & <script>alert(1)</script>"\n'
             "section: industry\ndate: 2022-05-10\nauthority: CAC\ntags: [xss]\n"
             "---\n"
-            f"A code span: `{HOSTILE}` and a raw {HOSTILE.replace('<img src=x', '<img alt=pic src=https://e.invalid/x')} and "
-            "<script>alert(2)</script>.\n"
+            f"A code span: `{HOSTILE}` and a raw {HOSTILE.replace('<img src=x', '<img alt=pic src=https://e.invalid/x')}"
+            " and <script>alert(2)</script>.\n"
         ),
     }
     for relative, text in files.items():

@@ -68,7 +68,7 @@ def read(output: Path, path: str) -> str:
 
 def test_item_and_permalink_show_lifecycle(output: Path) -> None:
     issue = read(output, "issues/2022-05/index.html")
-    lifecycle = 'Draft for comment</span> · Comments due 7 Jun 2022 · <span class="document-number">CAC-2022-1</span>'
+    lifecycle = 'Draft for comment</span> · Comments due 7 June 2022 · <span class="document-number">CAC-2022-1</span>'
     assert lifecycle in issue
     page = read(output, "issues/2022-05/draft-rules/index.html")
     assert 'Cyberspace Administration of China <span lang="zh">国家互联网信息办公室</span>' in page
@@ -113,11 +113,11 @@ def test_coming_up_in_web_email_and_text(output: Path) -> None:
     box = web[web.index('id="coming-up"'):web.index("</aside>")]
     assert box.index("CAC consults on export rules") < box.index("MIIT standard on apps")
     html = read(output, "issues/2022-05/email.html")
-    assert "Coming up" in html and "7 Jun 2022</strong> · Comments due" in html
+    assert "Coming up" in html and "7 June 2022</strong> · Comments due" in html
     text = read(output, "issues/2022-05/email.txt")
-    assert "Coming up\n=========\n\n- 7 Jun 2022 · Comments due: CAC consults on export rules" in text
-    assert "   Draft for comment · Comments due 7 Jun 2022 · CAC-2022-1 · PIPL\n" in text
-    assert "Draft for comment · Comments due 7 Jun 2022 · CAC-2022-1 · PIPL</p>" in html
+    assert "Coming up\n=========\n\n- 7 June 2022 · Comments due: CAC consults on export rules" in text
+    assert "   Draft for comment · Comments due 7 June 2022 · CAC-2022-1 · PIPL\n" in text
+    assert "Draft for comment · Comments due 7 June 2022 · CAC-2022-1 · PIPL</p>" in html
     assert "   10 May 2022 · CAC\n" in text, "the email names authorities by abbreviation"
 
 
@@ -131,11 +131,11 @@ def test_coming_up_can_be_turned_off(make_site: MakeSite) -> None:
 def test_feeds_carry_key_dates(output: Path) -> None:
     feed = feedparser.parse(read(output, "feed.xml"))
     may = next(e for e in feed.entries if e.link.endswith("2022-05/"))
-    assert "Draft for comment · Comments due 7 Jun 2022 · CAC-2022-1 · PIPL" in may.content[0].value
+    assert "Draft for comment · Comments due 7 June 2022 · CAC-2022-1 · PIPL" in may.content[0].value
     eml = email.message_from_bytes((output / "issues/2022-05/email.eml").read_bytes(), policy=policy.default)
     plain = eml.get_body(("plain",))
     assert plain is not None
-    assert "Comments due 7 Jun 2022" in plain.get_content()
+    assert "Comments due 7 June 2022" in plain.get_content()
 
 
 def events(path: Path) -> dict[str, icalendar.Event]:

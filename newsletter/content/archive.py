@@ -87,11 +87,38 @@ def collect(
     if errors_in(problems):
         return None, sorted(problems)
     issues = [issue for issue, _ in results if issue]
+    problems += filed_twice(issues)
     newsletter = _assembled(config, issues, options.as_of)
     if options.drafts:  # the same archive as a build without drafts makes, for what is published from it
         published = [without_draft_entries(issue) for issue in issues if not issue.draft]
         newsletter = dataclasses.replace(newsletter, without_drafts=_assembled(config, published, options.as_of))
     return newsletter, sorted(problems)
+
+
+def filed_twice(issues: Iterable[Issue]) -> list[Problem]:
+    """Warn where one development seems filed in two issues: the same source, or the same title.
+
+    Within one issue a source cited twice is warned about when the issue is read.
+    """
+    problems = []
+    first: dict[tuple[str, str], Entry] = {}
+    for entry in sorted((entry for issue in issues for entry in issue.entries), key=lambda e: e.source_path):
+        seen = [("source", source.url) for source in entry.sources] + [("title", entry.title.casefold())]
+        for key in seen:
+            earlier = first.setdefault(key, entry)
+            if earlier is not entry and earlier.issue_id != entry.issue_id and not _linked(earlier, entry):
+                what = f"source {key[1]}" if key[0] == "source" else "title"
+                problems.append(Problem(entry.source_path, 1, 1, f"the same {what} is filed in issue "
+                                        f"{earlier.issue_id} ({earlier.source_path}): is this the same development "
+                                        "filed twice?", "warning"))
+                break
+    return problems
+
+
+def _linked(first: Entry, second: Entry) -> bool:
+    """Whether one entry says it supersedes or relates to the other: a follow-up, not a duplicate."""
+    return any(a.ref in (*b.lifecycle.supersedes, *b.lifecycle.related, *b.aliases)
+               for a, b in ((first, second), (second, first)))
 
 
 def _assembled(config: Config, issues: Iterable[Issue], as_of: dt.date | None) -> Newsletter:

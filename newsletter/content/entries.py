@@ -42,6 +42,9 @@ VIEWS_PLACEHOLDER = (
 )
 """The paragraphs ``newsletter new entry`` starts a development with (see ``newsletter.authoring``)."""
 
+LONGEST_TITLE = 150
+"""Characters of a title that inboxes, feed readers and search results show before cutting it."""
+
 MOST_PER_ENTRY = {"tags": 25, "authority": 10, "instruments": 10}
 """How many tags, authorities and instruments one development may name: each gets a page and a
 feed that list it, so a runaway list (1,000 tags) would multiply the output (45 MB) and the time."""
@@ -121,6 +124,10 @@ def _read_fields(doc: RawDocument, config: Config, ref: EntryRef, problems: list
     aliases = read_aliases(fields, ref.issue_id, ref.slug)
     if not draft:
         _warn_about_placeholder(doc, body, problems)
+    _warn_about_dates(doc, date, lifecycle, problems)
+    if title is not None and len(title) > LONGEST_TITLE:
+        problems.append(doc.problem(("title",), f"title is {len(title)} characters; a title over {LONGEST_TITLE} "
+                                    "is cut short in inboxes, feed readers and search results", "warning"))
     for key, limit in MOST_PER_ENTRY.items():
         written = fields.data.get(key)
         count = len(written) if isinstance(written, list) else 0
@@ -182,6 +189,14 @@ def _entry(
         search_words=search_words(words),
         aliases=written.aliases,
     )
+
+
+def _warn_about_dates(doc: RawDocument, date: EntryDate | None, life: Lifecycle, problems: list[Problem]) -> None:
+    """A comment deadline or an effective date before the development itself is most likely a typo."""
+    for key, when in (("comment_deadline", life.comment_deadline), ("effective_date", life.effective_date)):
+        if date is not None and when is not None and when.sort_date < date.sort_date:
+            problems.append(doc.problem((key,), f"{key} {when.iso} is before the entry's own date {date.iso}",
+                                        "warning"))
 
 
 def _warn_about_placeholder(doc: RawDocument, body: str, problems: list[Problem]) -> None:

@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 
 from newsletter.content.bundled import LARGE_IMAGE_BYTES, is_image, referenced, sized_images, target_problems
-from newsletter.content.entries import read_entries
+from newsletter.content.entries import LONGEST_TITLE, read_entries
 from newsletter.content.fields import SLUG, Fields
 from newsletter.content.layout import ENTRY_SUFFIXES, ISSUE_FILE
 from newsletter.content.loading import RawDocument, RawIssue
@@ -119,6 +119,9 @@ def _read_issue_meta(doc: RawDocument, config: Config, issue_id: str, problems: 
     intro = fields.markdown("intro") or ""
     draft = fields.boolean("draft")
     show_coming_up = fields.boolean("upcoming") if fields.has("upcoming") else True
+    if title is not None and len(title) > LONGEST_TITLE:
+        problems.append(doc.problem(("title",), f"title is {len(title)} characters; the email's subject is cut "
+                                    f"short in inboxes after about {LONGEST_TITLE}", "warning"))
     if date is None:
         return None
     published = date.sort_date

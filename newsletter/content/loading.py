@@ -237,6 +237,8 @@ def _parse_yaml(text: str, doc: RawDocument, first_line: int) -> None:
         reason = error.problem or "invalid YAML"
         if error.context:
             reason = f"{reason} ({error.context})"
+        if reason.startswith("mapping values are not allowed"):
+            reason += "; a value that holds ': ' must be in quotes, like title: \"CAC: new rules\""
         doc.problems.append(Problem(doc.path, line, column, f"YAML syntax error: {reason}"))
         return
     except yaml.reader.ReaderError as error:  # a character YAML does not allow, such as a control character

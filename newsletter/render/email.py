@@ -158,8 +158,9 @@ def email_message(issue: Issue, config: Config, html: str, text: str) -> bytes:
     if config.email.reply_to:
         message["Reply-To"] = config.email.reply_to
     message["Date"] = format_datetime(issue.published_at(config.timezone))
-    # Derived from the issue alone, so a rebuild after an edit keeps the same identity.
-    digest = hashlib.sha256(f"{config.base_url}{issue.id}".encode()).hexdigest()
+    # Derived from what the message says: an unchanged issue keeps its identity on every rebuild,
+    # and an edited one gets a new one, which mail clients and archives need to tell them apart.
+    digest = hashlib.sha256("\0".join((config.base_url, issue.id, issue.title, html, text)).encode()).hexdigest()
     message["Message-ID"] = f"<{issue.id}.{digest[:16]}@{host}>"
     unsubscribe = config.email.unsubscribe_url
     if unsubscribe:
