@@ -8,7 +8,10 @@ import zlib
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from newsletter.content.bundled import targets, without_code
 from tests.conftest import MakeSite, built, entry, replace_in
 
 BODY = """\
@@ -103,3 +106,18 @@ def test_a_remote_image_is_kept(make_site: MakeSite) -> None:
     built(root)
     html = (root / "output/issues/2022-05/draft-rules/index.html").read_text(encoding="utf-8")
     assert '<img alt="Stage of the forum" src="https://cdn.example.org/stage.jpg">' in html
+
+
+def test_targets_leave_out_code_and_keep_their_offsets() -> None:
+    text = "A `![x](y.png)` and ``co`de`` then ![Chart](chart.png)\n\n```\n![q](q.png)\n```\n[doc](a.pdf) `open"
+    found = list(targets(text))
+    assert [(t.target, t.image, text[t.offset:t.offset + len(t.target)]) for t in found] == [
+        ("chart.png", True, "chart.png"), ("a.pdf", False, "a.pdf"),
+    ]
+
+
+@given(st.text(alphabet="`a\n![]()", max_size=60))
+def test_blanking_code_keeps_the_length_and_every_line_break(text: str) -> None:
+    blanked = without_code(text)
+    assert len(blanked) == len(text)
+    assert [i for i, c in enumerate(blanked) if c == "\n"] == [i for i, c in enumerate(text) if c == "\n"]
