@@ -194,7 +194,7 @@ def _authority_problems(authorities: tuple[str, ...], registry: Registry) -> lis
 def _tag_problem(tag: str) -> str | None:
     if SLUG.fullmatch(tag):
         return None
-    suggestion = slugify(tag, max_length=max(len(tag), 1))
+    suggestion = slugify(tag)
     hint = f"; did you mean '{suggestion}'?" if suggestion != FALLBACK_SLUG else ""
     return f"--tag '{tag}' is not a valid tag: use lowercase letters, digits and hyphens{hint}"
 

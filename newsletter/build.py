@@ -73,7 +73,7 @@ def _build(project: Project, options: Options, on_stage: Progress, started: floa
     on_stage("loading")
     newsletter, checked = _assembled(project, rebuild, on_stage)
     on_stage("rendering")
-    env = rebuild.environment()
+    env = rebuild.environment(newsletter.config.language)
     with rebuild.spool() as spool:
         with _located_template_errors(project):
             files = rebuild.render(output_jobs(newsletter, env, rebuild.template_names(env)), env, spool)
@@ -106,7 +106,7 @@ def render(project: Project, options: Options) -> Rendered:
     """Validate and render everything in memory, writing no output; raise ContentError on errors."""
     rebuild = Rebuild(project, options)
     newsletter, problems = _assembled(project, rebuild)
-    env = rebuild.environment()
+    env = rebuild.environment(newsletter.config.language)
     with _located_template_errors(project):
         files = run_jobs(output_jobs(newsletter, env, rebuild.template_names(env)), env)
     return Rendered(newsletter, files, _checked_output(newsletter, files, problems, options))

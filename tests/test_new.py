@@ -43,7 +43,8 @@ def pinned_today(monkeypatch: pytest.MonkeyPatch) -> dt.date:
         ("MIIT's “Notice” on apps: 84 named!", "miits-notice-on-apps-84-named"),
         ("Données personnelles — règles Über", "donnees-personnelles-regles-uber"),
         ("Ｆｕｌｌｗｉｄｔｈ ＰＩＰＬ", "fullwidth-pipl"),
-        ("个人信息保护法", "entry"),
+        ("个人信息保护法", "ge-ren-xin-xi-bao-hu-fa"),
+        ("『』", "entry"),
         ("  --  ", "entry"),
     ],
 )
@@ -144,6 +145,19 @@ def test_new_entry_accepts_a_month_only_date(make_site: MakeSite) -> None:
                  "--date", "2022-04", "Report", cwd=root)
     assert result.exit_code == 0, result.output
     assert "\ndate: 2022-04\n" in (root / "content/2022-05/report.md").read_text()
+
+
+def test_a_chinese_title_gets_a_pinyin_file_name(make_site: MakeSite) -> None:
+    root = make_site()
+    names = [
+        run("new", "entry", "--issue", "2022-05", "--section", "industry", title, cwd=root).stdout.strip()
+        for title in ("数据出境安全评估办法", "个人信息保护认证")
+    ]
+    assert names == ["content/2022-05/shu-ju-chu-jing-an-quan-ping-gu-ban-fa.md",
+                     "content/2022-05/ge-ren-xin-xi-bao-hu-ren-zheng.md"]
+    text = (root / names[0]).read_text(encoding="utf-8")
+    assert "title: 数据出境安全评估办法\n" in text
+    assert run("check", cwd=root).exit_code == 0
 
 
 def test_new_entry_never_overwrites_and_numbers_the_next_file(make_site: MakeSite) -> None:
@@ -429,7 +443,8 @@ def test_without_a_list_any_authority_names_are_written_as_given_or_refused(name
         (["--tag", "Data Export", "T"], "--tag 'Data Export' is not a valid tag: use lowercase letters, digits "
                                         "and hyphens; did you mean 'data-export'?"),
         (["--tag", "个人信息", "T"],
-         "--tag '个人信息' is not a valid tag: use lowercase letters, digits and hyphens\n"),
+         "--tag '个人信息' is not a valid tag: use lowercase letters, digits and hyphens; "
+         "did you mean 'ge-ren-xin-xi'?\n"),
         (["--source", "www.cac.gov.cn/notice", "T"], "--source: URL 'www.cac.gov.cn/notice' is relative"),
         (["--source", "javascript:alert(1)", "T"], "--source: URL 'javascript:alert(1)' uses the 'javascript:'"),
         (["--source", "https://example.org/\x01", "T"], "--source: URL 'https://example.org/\x01' contains the"),

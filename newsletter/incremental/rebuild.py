@@ -55,9 +55,9 @@ class Rebuild:
         )
         return self._read
 
-    def environment(self) -> jinja2.Environment:
-        """The template environment, keeping compiled templates in the build cache."""
-        env = make_environment(self.project.templates_dir)
+    def environment(self, language: str = "en") -> jinja2.Environment:
+        """The template environment for ``language``, keeping compiled templates in the build cache."""
+        env = make_environment(self.project.templates_dir, language)
         env.bytecode_cache = TemplateBytecode(self.project.cache)
         return env
 

@@ -7,6 +7,7 @@ it replaces with ``{% extends "default/issue.html" %}`` instead of copying it.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from importlib import resources
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Any
 
 import jinja2
 
-from newsletter.model import long_date
+from newsletter.content.i18n import date_text
 from newsletter.render.text import display_width, wrap
 
 DEFAULTS = resources.files("newsletter") / "templates"
@@ -25,8 +26,8 @@ def default_templates_dir() -> Path:
     return Path(str(DEFAULTS))
 
 
-def make_environment(project_templates: Path | None) -> jinja2.Environment:
-    """Build the environment used by every renderer."""
+def make_environment(project_templates: Path | None, language: str = "en") -> jinja2.Environment:
+    """Build the environment used by every renderer, writing dates as ``language`` does."""
     defaults = jinja2.FileSystemLoader(default_templates_dir())
     loaders: list[jinja2.BaseLoader] = []
     if project_templates is not None:
@@ -41,7 +42,7 @@ def make_environment(project_templates: Path | None) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.globals["url"] = relative_url
-    env.filters["long_date"] = long_date
+    env.filters["long_date"] = functools.partial(date_text, language=language)
     env.filters["wrap"] = wrap
     env.filters["underline"] = underline
     return env
