@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import jinja2
 
 from newsletter.content.archive import collect
-from newsletter.content.layout import ASSETS_FOLDER, REGISTRY_FILE, place_problems
+from newsletter.content.layout import ASSETS_FOLDER, LOCALES_FOLDER, REGISTRY_FILE, place_problems
 from newsletter.content.loading import load_assets, load_settings
 from newsletter.content.settings import read_settings
 from newsletter.errors import ContentError, Problem, errors_in
@@ -116,7 +116,8 @@ def _assembled(project: Project, rebuild: Rebuild, on_stage: Progress = _quiet) 
     """Load and validate the settings and every issue, then assemble the archive; raise ContentError on errors."""
     options = rebuild.options
     root = project.root
-    places = [project.config_path, root / REGISTRY_FILE, root / TEMPLATES_FOLDER, root / ASSETS_FOLDER]
+    places = [project.config_path, root / REGISTRY_FILE, root / TEMPLATES_FOLDER, root / ASSETS_FOLDER,
+              root / LOCALES_FOLDER]
     refused = place_problems(root, project.content_dir, places)
     assets, unusable = load_assets(root)
     settings = load_settings(root, project.config_path)

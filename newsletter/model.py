@@ -271,15 +271,6 @@ class Lifecycle:
         """``Draft for comment`` for ``draft-for-comment``; none for ``other``, which says nothing to a reader."""
         return STATUSES[self.status] if self.status and self.status != "other" else None
 
-    @property
-    def key_dates(self) -> str:
-        """``Comments due 7 July 2022 · Effective 1 September 2022``, or empty."""
-        parts = []
-        if self.comment_deadline:
-            parts.append(f"Comments due {self.comment_deadline.display}")
-        if self.effective_date:
-            parts.append(f"Effective {self.effective_date.display}")
-        return " · ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -308,14 +299,6 @@ class Entry:
     """Every word of its title, text, highlight and sources once, space-separated: what search matches."""
     aliases: tuple[EntryRef, ...] = ()
     """Its former addresses, first the first: each gets a page that sends the reader on."""
-
-    @property
-    def status_line(self) -> str:
-        """Where space is short (email, text, feeds): ``Issued · Effective 1 Sep 2022 · PIPL``."""
-        life = self.lifecycle
-        instruments = ", ".join(instrument.short for instrument in self.instruments)
-        parts = (life.status_label, life.key_dates, life.document_number, instruments)
-        return " · ".join(part for part in parts if part)
 
     @property
     def ref(self) -> EntryRef:

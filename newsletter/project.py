@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsletter.content.layout import ASSETS_FOLDER, REGISTRY_FILE
+from newsletter.content.layout import ASSETS_FOLDER, LOCALES_FOLDER, REGISTRY_FILE
 from newsletter.errors import OutputError
 from newsletter.incremental.cache import CACHE_DIR, Cache
 from newsletter.output import check_output_dir
@@ -46,6 +46,12 @@ class Project:
         """The project's files to publish as they are (a logo), if it has any."""
         assets = self.root / ASSETS_FOLDER
         return assets if assets.is_dir() else None
+
+    @property
+    def locales_dir(self) -> Path | None:
+        """The project's own message catalogs (``locales/<locale>/messages.po``), if it has any."""
+        locales = self.root / LOCALES_FOLDER
+        return locales if locales.is_dir() else None
 
     @property
     def settings_files(self) -> list[Path]:

@@ -1,42 +1,101 @@
-"""Send one issue's email edition through SMTP: a test before the real mailing.
+"""Send one issue's email edition through SMTP: a test to yourself, or the mailing to your list.
 
 The message is rendered in memory by the same pass as ``newsletter build``,
 so it matches what a build would write now, never a stale output folder.
-It is handed to the server byte for byte, exactly as a mailing tool would
-import the ``.eml``; that includes having no ``To:`` header, which mailing
-tools add for each reader.
+Each reader gets their own copy, with their own ``To:`` line and the
+placeholders ``{name}``, ``{email}`` and ``{unsubscribe_url}`` filled in for
+them; the exported ``email.eml`` keeps the placeholders.
+
+Every copy the server accepted is written to the issue's send journal,
+``.newsletter-cache/sent/<issue>.jsonl``, and flushed to disk before the
+next one goes, so that a run stopped by a crash or Ctrl-C can be run again
+and reaches each of the rest once, and no one twice.
 """
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import hmac
+import html
+import json
 import os
+import re
 import smtplib
 import ssl
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from email import policy
+from email.headerregistry import Address
 from email.parser import BytesHeaderParser
+from pathlib import Path
+from typing import IO
+from urllib.parse import quote
 
 from newsletter.build import render
 from newsletter.content.fields import SLUG
+from newsletter.content.settings import address_problem
 from newsletter.errors import Problem, SendError
+from newsletter.incremental.cache import CACHE_DIR
+from newsletter.model import Config, Issue
 from newsletter.options import Options
 from newsletter.project import Project
+from newsletter.render.email import Addressee, email_message
 
 PASSWORD_VARIABLE = "NEWSLETTER_SMTP_PASSWORD"
 """Where the SMTP password is read from: a flag would leave it in the shell's history."""
 
-TIMEOUT_SECONDS = 30
+SECRET_VARIABLE = "NEWSLETTER_UNSUBSCRIBE_SECRET"
+"""The key of the ``{token}`` in a per-reader unsubscribe link."""
+
+TIMEOUT_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
 class SmtpServer:
-    """Where to hand the message over, and how."""
+    """Where to hand the messages over, and how."""
 
     host: str = "localhost"
     port: int = 25
     starttls: bool = False
     user: str | None = None
     password: str | None = None
+    ssl: bool = False
+    timeout: float = TIMEOUT_SECONDS
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One reader: an address and, when the list gives one, a name."""
+
+    email: str
+    name: str = ""
+
+    @property
+    def key(self) -> str:
+        """The address as compared: ``Reader@Example.org`` and ``reader@example.org`` are one reader."""
+        return self.email.lower()
+
+
+@dataclass(frozen=True)
+class Edition:
+    """What every reader's copy is made from: the issue, the settings and both rendered parts."""
+
+    issue: Issue
+    config: Config
+    html: str
+    text: str
+
+
+@dataclass
+class Outcome:
+    """What a mailing did: who got it, who had it already, who did not get it and why."""
+
+    sent: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def password() -> str | None:
@@ -44,14 +103,108 @@ def password() -> str | None:
     return os.environ.get(PASSWORD_VARIABLE) or None
 
 
-def built_message(
-    project: Project, options: Options, issue_id: str
-) -> tuple[bytes, list[Problem]]:
-    """Render the project in memory; return issue ``issue_id``'s ``.eml`` and the warnings."""
+# Reading the list
+
+
+def read_list(path: Path) -> tuple[list[Recipient], list[Problem]]:
+    """The readers in ``path`` (a CSV with an ``email`` column, or one address a line), duplicates once."""
+    text = path.read_text(encoding="utf-8-sig")
+    lines = text.splitlines()
+    first = next((line for line in lines if line.strip() and not line.lstrip().startswith("#")), "")
+    if "email" in (cell.strip().lower() for cell in next(csv.reader([first]), [])):
+        rows = _csv_rows(lines)
+    else:
+        rows = _plain_rows(lines)
+    recipients: dict[str, Recipient] = {}
+    problems = []
+    for line_number, value, name in rows:
+        recipient, problem = _recipient(value, name)
+        if problem:
+            problems.append(Problem(str(path), line_number, 1, problem))
+        elif recipient is not None:
+            recipients.setdefault(recipient.key, recipient)
+    return list(recipients.values()), problems
+
+
+def _plain_rows(lines: list[str]) -> Iterator[tuple[int, str, str]]:
+    for number, line in enumerate(lines, 1):
+        if line.strip() and not line.lstrip().startswith("#"):
+            yield number, line.strip(), ""
+
+
+def _csv_rows(lines: list[str]) -> Iterator[tuple[int, str, str]]:
+    numbered = [(n, line) for n, line in enumerate(lines, 1) if line.strip() and not line.lstrip().startswith("#")]
+    reader = csv.reader(line for _, line in numbered)
+    header = [cell.strip().lower() for cell in next(reader)]
+    email_column = header.index("email")
+    name_column = header.index("name") if "name" in header else None
+    for (number, _), row in zip(numbered[1:], reader, strict=False):
+        value = row[email_column].strip() if email_column < len(row) else ""
+        name = row[name_column].strip() if name_column is not None and name_column < len(row) else ""
+        yield number, value, name
+
+
+def _recipient(value: str, name: str) -> tuple[Recipient | None, str | None]:
+    if not value:
+        return None, "no email address on this line"
+    if problem := address_problem(value):
+        return None, problem
+    address = policy.default.header_factory("To", value).addresses[0]
+    return Recipient(address.addr_spec, name or address.display_name), None
+
+
+def recipient_of(value: str) -> Recipient:
+    """The reader ``--to`` names (``Name <user@host>`` or ``user@host``); already checked."""
+    recipient, problem = _recipient(value, "")
+    if recipient is None:
+        raise SendError(problem or f"'{value}' is not an address")
+    return recipient
+
+
+def unique(recipients: Iterable[Recipient]) -> list[Recipient]:
+    """``recipients`` in order, each address (in any case) once."""
+    return list({r.key: r for r in reversed(list(recipients))}.values())[::-1]
+
+
+# The journal
+
+
+def journal_path(project: Project, issue_id: str) -> Path:
+    """Where the readers who have issue ``issue_id`` already are written down."""
+    return project.root / CACHE_DIR / "sent" / f"{issue_id}.jsonl"
+
+
+def already_sent(journal: Path) -> set[str]:
+    """The addresses (lower-cased) the journal lists; a line cut short by a crash is ignored."""
+    if not journal.is_file():
+        return set()
+    sent = set()
+    for line in journal.read_text(encoding="utf-8").splitlines():
+        try:
+            sent.add(str(json.loads(line)["email"]).lower())
+        except (ValueError, KeyError, TypeError):
+            continue
+    return sent
+
+
+def _record(journal: IO[str], recipient: Recipient) -> None:
+    journal.write(json.dumps({"email": recipient.email, "at": int(time.time())}) + "\n")
+    journal.flush()
+    os.fsync(journal.fileno())  # on disk before the next reader's copy goes
+
+
+# The messages
+
+
+def built_edition(project: Project, options: Options, issue_id: str) -> tuple[Edition, list[Problem]]:
+    """Render the project in memory; return issue ``issue_id``'s email edition and the warnings."""
     rendered = render(project, options)
     for issue in rendered.newsletter.issues:
         if issue.id == issue_id:
-            return rendered.files[f"{issue.path}email.eml"], rendered.problems
+            files = rendered.files
+            edition = Edition(issue, rendered.newsletter.config,
+                              files[f"{issue.path}email.html"].decode(), files[f"{issue.path}email.txt"].decode())
+            return edition, rendered.problems
     if SLUG.fullmatch(issue_id) and (project.content_dir / issue_id).is_dir():
         # The folder validated, so it can only have been left out as a draft.
         raise SendError(f"issue '{issue_id}' is a draft; pass --drafts to send it anyway")
@@ -59,35 +212,177 @@ def built_message(
     raise SendError(f"there is no issue '{issue_id}' (issues: {known})")
 
 
-def send(message: bytes, recipient: str, server: SmtpServer) -> str | None:
-    """Hand ``message`` to ``server``, unchanged, for delivery to ``recipient``.
+def check_placeholders(config: Config) -> None:
+    """Refuse to start a mailing whose unsubscribe link needs a ``{token}`` but has no secret."""
+    url = config.email.unsubscribe_url or ""
+    if "{token}" in url and not os.environ.get(SECRET_VARIABLE):
+        raise SendError(f"the unsubscribe_url uses {{token}}: set its secret in ${SECRET_VARIABLE}")
 
-    Raises SendError if the server did not accept the message. Once it has
-    (a 250 reply to the message's data), the message is on its way: a
-    failure to end the session politely afterwards (a 421 reply to QUIT, a
-    dropped connection) is returned as a warning, so that no one sends it
-    again and the reader gets it twice.
-    """
-    headers = BytesHeaderParser(policy=policy.default).parsebytes(message)
-    sender = headers["From"].addresses[0].addr_spec
-    smtp: smtplib.SMTP | None = None
-    try:
-        smtp = smtplib.SMTP(server.host, server.port, timeout=TIMEOUT_SECONDS)
-        if server.starttls:
-            smtp.starttls(context=ssl.create_default_context())
-        if server.user:
-            smtp.login(server.user, server.password or "")
-        smtp.sendmail(sender, [recipient], message)
-    except OSError as error:  # includes every smtplib and ssl error
+
+def unsubscribe_url_for(url: str, recipient: Recipient) -> str:
+    """``url`` with ``{email}`` and ``{token}`` filled in (URL-quoted) for ``recipient``."""
+    def filled(found: re.Match[str]) -> str:
+        if found[0] == "{email}":
+            return quote(recipient.email, safe="@")
+        secret = os.environ.get(SECRET_VARIABLE, "").encode()
+        return hmac.new(secret, recipient.key.encode(), hashlib.sha256).hexdigest()
+
+    return re.sub(r"\{email\}|\{token\}", filled, url)
+
+
+def message_for(edition: Edition, recipient: Recipient) -> bytes:
+    """``recipient``'s own copy: their ``To:`` line and placeholders, in both parts and the headers."""
+    url = edition.config.email.unsubscribe_url
+    personal_url = unsubscribe_url_for(url, recipient) if url else None
+    values = {"{name}": recipient.name, "{email}": recipient.email, "{unsubscribe_url}": personal_url or ""}
+    html_values = {key: html.escape(value) for key, value in values.items()}
+    text_values = dict(values)
+    if url and personal_url:  # the link where the template wrote it, as written in each part
+        html_values[html.escape(url)] = html.escape(personal_url)
+        text_values[url] = personal_url
+    to = str(Address(display_name=recipient.name, addr_spec=recipient.email))
+    addressee = Addressee(to, personal_url, identifies_reader=bool(url and re.search(r"\{(email|token)\}", url)))
+    return email_message(edition.issue, edition.config, _filled(edition.html, html_values),
+                         _filled(edition.text, text_values), addressee)
+
+
+def _filled(text: str, values: dict[str, str]) -> str:
+    """``text`` with every key of ``values`` replaced in one pass, so a filled value is never filled again."""
+    pattern = "|".join(re.escape(key) for key in sorted(values, key=len, reverse=True))
+    return re.sub(pattern, lambda found: values[found[0]], text)
+
+
+# Delivery
+
+
+class _Session:
+    """One SMTP connection, opened again when the server asks for it (421) or stops answering."""
+
+    def __init__(self, server: SmtpServer) -> None:
+        self.server = server
+        self.smtp: smtplib.SMTP | None = None
+
+    def open(self) -> None:
+        """Connect, encrypt and log in; a SendError names the step that failed."""
+        server, phase = self.server, "connect"
+        try:
+            if server.ssl:
+                phase = "connect (TLS)"
+                self.smtp = smtplib.SMTP_SSL(server.host, server.port, timeout=server.timeout,
+                                             context=ssl.create_default_context())
+            else:
+                self.smtp = smtplib.SMTP(server.host, server.port, timeout=server.timeout)
+            if server.starttls:
+                phase = "TLS"
+                self.smtp.starttls(context=ssl.create_default_context())
+            if server.user:
+                phase = "login"
+                self.smtp.login(server.user, server.password or "")
+        except OSError as error:  # includes every smtplib and ssl error
+            self.close()
+            raise SendError(f"could not send through {server.host}:{server.port}: {phase} failed: {error}") from error
+
+    def send(self, sender: str, recipient: str, message: bytes) -> None:
+        """Hand over one message; raises OSError (smtplib's errors included) if it was not accepted."""
+        if self.smtp is None:
+            self.open()
+        assert self.smtp is not None
+        self.smtp.sendmail(sender, [recipient], message)
+
+    def quit(self) -> str | None:
+        """End the session; a warning if it did not end well (every message is sent by then)."""
+        smtp, self.smtp = self.smtp, None
+        if smtp is None:
+            return None
+        try:
+            code, reply = smtp.quit()
+        except OSError as error:
+            smtp.close()
+            code, reply = 0, str(error).encode()
+        if code != 221:  # the reply that ends a session well
+            said = f"{code} {reply.decode(errors='replace')}" if code else reply.decode()
+            return f"the server accepted the messages, but then ended the session badly ({said}); they are sent"
+        return None
+
+    def close(self) -> None:
+        """Drop the connection without a word, as after a 421 or a timeout."""
+        smtp, self.smtp = self.smtp, None
         if smtp is not None:
             smtp.close()
-        raise SendError(f"could not send through {server.host}:{server.port}: {error}") from error
-    try:
-        code, reply = smtp.quit()
-    except OSError as error:
-        smtp.close()
-        code, reply = 0, str(error).encode()
-    if code != 221:  # the reply that ends a session well
-        said = f"{code} {reply.decode(errors='replace')}" if code else reply.decode()
-        return f"the server accepted the message, but then ended the session badly ({said}); it is sent"
-    return None
+
+
+def _should_reconnect(error: OSError) -> bool:
+    """A 421 (the server is closing), a timeout or a dropped connection: worth one more try."""
+    disconnected = isinstance(error, (TimeoutError, smtplib.SMTPServerDisconnected))
+    return disconnected or getattr(error, "smtp_code", None) == 421
+
+
+def _reason(error: OSError) -> str:
+    code, said = getattr(error, "smtp_code", None), getattr(error, "smtp_error", None)
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        code, said = next(iter(error.recipients.values()))
+    if code is not None and isinstance(said, bytes):
+        return f"{code} {said.decode(errors='replace')}"
+    return str(error) or type(error).__name__
+
+
+def deliver(
+    edition: Edition, recipients: list[Recipient], server: SmtpServer, journal: Path, *,
+    resend: bool = False, rate: float | None = None, report: Callable[[str], None] = lambda line: None,
+) -> Outcome:
+    """Send each reader their copy over one session, writing each accepted one to ``journal``.
+
+    Readers already in the journal are skipped unless ``resend``. A reader
+    whose message the server accepted (a 250 reply to its data) is sent,
+    whatever happens next. ``rate`` is the most messages a minute.
+    """
+    outcome = Outcome()
+    done = set() if resend else already_sent(journal)
+    todo = [recipient for recipient in recipients if recipient.key not in done]
+    outcome.skipped = [recipient.email for recipient in recipients if recipient.key in done]
+    if not todo:
+        return outcome
+    sender = BytesHeaderParser(policy=policy.default).parsebytes(
+        message_for(edition, todo[0]))["From"].addresses[0].addr_spec
+    session = _Session(server)
+    session.open()  # a server that cannot be reached is an error, before any reader is counted
+    journal.parent.mkdir(parents=True, exist_ok=True)
+    started, broken = time.monotonic(), None
+    with journal.open("a", encoding="utf-8") as written:
+        for index, recipient in enumerate(todo):
+            if rate:
+                time.sleep(max(0.0, started + index * 60 / rate - time.monotonic()))
+            try:
+                problem = broken or _send_one(session, sender, recipient, message_for(edition, recipient))
+            except SendError as error:  # the server could not be reached again: the rest wait for a re-run
+                problem = broken = str(error)
+            if problem is None:
+                _record(written, recipient)
+                outcome.sent.append(recipient.email)
+                report(f"sent to {recipient.email}")
+            else:
+                outcome.failed.append((recipient.email, problem))
+                report(f"failed: {recipient.email}: {problem}")
+    if warning := session.quit():
+        outcome.warnings.append(warning)
+    return outcome
+
+
+def _send_one(session: _Session, sender: str, recipient: Recipient, message: bytes) -> str | None:
+    """Send one copy, reconnecting once if the server asks; the reason it failed, or ``None``.
+
+    Raises SendError if the server cannot be reached again.
+    """
+    for attempt in (1, 2):
+        try:
+            session.send(sender, recipient.email, message)
+            return None
+        except OSError as error:
+            if attempt == 1 and _should_reconnect(error):
+                session.close()
+                continue
+            if isinstance(error, smtplib.SMTPServerDisconnected) or _should_reconnect(error):
+                session.close()
+            return f"send failed: {_reason(error)}"
+    return None  # not reached: the second attempt returns
+

@@ -56,10 +56,7 @@ def test_an_issue_can_turn_the_box_off(make_site: MakeSite) -> None:
 
 
 def test_key_dates_line_and_month_end() -> None:
-    from newsletter.model import Lifecycle
 
-    lifecycle = Lifecycle(comment_deadline=EntryDate(2022, 7, 7), effective_date=EntryDate(2022, 9, 1))
-    assert lifecycle.key_dates == "Comments due 7 July 2022 · Effective 1 September 2022"
     stub = Entry("x", "y", "p", "t", "industry", EntryDate(2022, 1), "")
     assert Deadline(EntryDate(2024, 2), "effective_date", stub).last_day == dt.date(2024, 2, 29)
     assert Deadline(EntryDate(2022, 12), "effective_date", stub).last_day == dt.date(2022, 12, 31)

@@ -167,24 +167,6 @@ def test_status_label() -> None:
     assert Lifecycle().status_label is None
 
 
-def test_key_dates() -> None:
-    both = Lifecycle(comment_deadline=EntryDate(2022, 7, 7), effective_date=EntryDate(2022, 9))
-    assert both.key_dates == "Comments due 7 July 2022 · Effective September 2022"
-    assert Lifecycle(effective_date=EntryDate(2022, 9, 1)).key_dates == "Effective 1 September 2022"
-    assert Lifecycle(comment_deadline=EntryDate(2022, 6, 5)).key_dates == "Comments due 5 June 2022"
-    assert Lifecycle().key_dates == ""
-
-
-def test_status_line_joins_what_is_known() -> None:
-    lifecycle = Lifecycle(status="issued", effective_date=EntryDate(2022, 9, 1), document_number="No. 12")
-    instruments = (Instrument("pipl", "Personal Information Protection Law", abbreviation="PIPL"),
-                   Instrument("dsl", "Data Security Law"))
-    entry = make_entry("a", lifecycle=lifecycle, instruments=instruments)
-    assert entry.status_line == "Issued · Effective 1 September 2022 · No. 12 · PIPL, Data Security Law"
-    assert make_entry("b", lifecycle=Lifecycle(document_number="No. 3")).status_line == "No. 3"
-    assert make_entry("c").status_line == ""
-
-
 def test_entry_ref_and_paths() -> None:
     entry = make_entry("cac-draft-rules", issue_id="2022-05")
     assert entry.ref == EntryRef("2022-05", "cac-draft-rules")

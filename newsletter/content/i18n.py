@@ -1,16 +1,25 @@
-"""Dates written as the newsletter's language writes them.
+"""The interface in the newsletter's language: its words from message catalogs, its dates from Babel.
 
-English dates keep the tool's own form (``8 June 2022``, ``June 2022``);
-every other language gets Babel's long form for its locale
-(``2022年6月8日``, ``2022年6月``), so a ``language: zh-Hans`` newsletter dates
-its pages, emails and feeds in Chinese.
+Every fixed word a reader sees (headings, labels, links, the email's lines)
+is an English message looked up in the catalog of the newsletter's
+``language``; the tool ships ``zh_Hans``, and a project may add or override
+messages in ``locales/<locale>/messages.po``. English dates keep the tool's
+own form (``8 June 2022``, ``June 2022``); every other language gets Babel's
+long form for its locale (``2022年6月8日``, ``2022年6月``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsletter.model import EntryDate, format_date
+
+if TYPE_CHECKING:
+    from babel.support import NullTranslations
 
 
 def locale_name(language: str) -> str:
@@ -34,3 +43,51 @@ def date_text(date: dt.date | EntryDate, language: str) -> str:
 
     locale = locale_name(language)
     return babel_date(first, "long", locale=locale) if day else format_skeleton("yMMMM", first, locale=locale)
+
+
+LOCALES = Path(__file__).resolve().parent.parent / "locales"
+"""The message catalogs that ship with the tool: ``<locale>/LC_MESSAGES/messages.po``."""
+
+def translations(language: str, project_locales: Path | None = None) -> NullTranslations:
+    """The interface's words in ``language``: the project's catalog over the tool's, English for what neither has.
+
+    English needs no catalog: its messages are the English text. Catalogs
+    are ``.po`` files read through Babel, so there is no compiled file to
+    keep in step with them.
+    """
+    from babel.support import NullTranslations
+
+    if is_english(language):
+        return NullTranslations()
+    found = _catalog(language, LOCALES / locale_name(language) / "LC_MESSAGES" / "messages.po")
+    own = project_locales / locale_name(language) / "messages.po" if project_locales is not None else None
+    if own is None or not own.is_file():
+        return found
+    mine = _catalog(language, own)
+    mine.add_fallback(found)
+    return mine
+
+
+def _catalog(language: str, path: Path) -> NullTranslations:
+    """The catalog at ``path``, read once per version of the file; none (English) if there is no file."""
+    try:
+        version = path.stat().st_mtime_ns
+    except OSError:
+        version = 0
+    return _read_catalog(language, str(path), version)
+
+
+@lru_cache(maxsize=16)
+def _read_catalog(language: str, path: str, version: int) -> NullTranslations:
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from babel.support import NullTranslations, Translations
+
+    if not version:
+        return NullTranslations()
+    with open(path, "rb") as file:
+        catalog = read_po(file, locale=locale_name(language))
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(compiled)

@@ -26,6 +26,9 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 BUNDLED_SUFFIXES = (*IMAGE_SUFFIXES, ".pdf", ".docx", ".doc", ".xlsx", ".xls", ".pptx", ".csv", ".zip")
 """Files an issue folder may hold beside its entries, for them to show (images) or link to (attachments)."""
 
+LOCALES_FOLDER = "locales"
+"""A project's own message catalogs: ``locales/<locale>/messages.po`` (see :mod:`newsletter.content.i18n`)."""
+
 ASSETS_FOLDER = "assets"
 """Files of the project copied as they are to ``output/assets/``: a logo, a PDF linked from the footer."""
 

@@ -29,6 +29,7 @@ Every option, in one place (unknown keys are errors with a suggestion):
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import zoneinfo
 from collections.abc import Collection
@@ -37,6 +38,7 @@ from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
 from newsletter.content.fields import SLUG, Fields
+from newsletter.content.i18n import translations
 from newsletter.content.layout import ASSETS_FOLDER
 from newsletter.content.loading import RawDocument
 from newsletter.content.markdown import render_markdown
@@ -105,7 +107,7 @@ def read_config(
         language=language,
         timezone=timezone,
         email=_email(fields),
-        sections=_sections(fields),
+        sections=_sections(fields, language),
         registry=registry,
         feed_limit=feed_limit or 50,
         page_size=page_size or 50,
@@ -238,9 +240,10 @@ def is_merge_tag(value: str) -> bool:
     return MERGE_TAG.fullmatch(value) is not None
 
 
-def _sections(fields: Fields) -> tuple[SectionConfig, ...]:
-    if not fields.has("sections"):
-        return DEFAULT_SECTIONS
+def _sections(fields: Fields, language: str) -> tuple[SectionConfig, ...]:
+    if not fields.has("sections"):  # the default titles, in the newsletter's language
+        words = translations(language)
+        return tuple(dataclasses.replace(section, title=words.gettext(section.title)) for section in DEFAULT_SECTIONS)
     sections: list[SectionConfig] = []
     for section in fields.mappings("sections", SECTION_FIELDS):
         section_id = section.line("id", required=True)

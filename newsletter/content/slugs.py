@@ -33,7 +33,7 @@ def _in_pinyin(text: str) -> str:
         return text
     from pypinyin import lazy_pinyin  # imported on first use: large, and needed for Chinese titles only
 
-    return " ".join(lazy_pinyin(text, errors=lambda other: [other]))
+    return " ".join(lazy_pinyin(text, errors=lambda other: other))
 
 
 def _shorten(slug: str, max_length: int) -> str:

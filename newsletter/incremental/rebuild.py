@@ -57,7 +57,7 @@ class Rebuild:
 
     def environment(self, language: str = "en") -> jinja2.Environment:
         """The template environment for ``language``, keeping compiled templates in the build cache."""
-        env = make_environment(self.project.templates_dir, language)
+        env = make_environment(self.project.templates_dir, language, self.project.locales_dir)
         env.bytecode_cache = TemplateBytecode(self.project.cache)
         return env
 
@@ -76,7 +76,8 @@ class Rebuild:
         """Render into ``spool`` the jobs whose files the output does not already hold."""
         seeds = self._read.seeds if self._read is not None else []
         files, self._made = render_changed(
-            jobs, env, Fingerprints(seeds), folder_fingerprint(self.project.templates_dir),
+            jobs, env, Fingerprints(seeds),
+            folder_fingerprint(self.project.templates_dir) + folder_fingerprint(self.project.locales_dir),
             self._previous, self.project.output_dir, spool,
         )
         return files

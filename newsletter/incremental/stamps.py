@@ -105,6 +105,7 @@ class Inputs:
             str(project.content_dir.resolve()),
             folder_fingerprint(project.templates_dir),
             folder_fingerprint(project.assets_dir),
+            folder_fingerprint(project.locales_dir),
         ]
         for path in project.settings_files:
             parts += [str(path.resolve()), _file_digest_or_why_not(path)]

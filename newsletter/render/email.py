@@ -13,6 +13,7 @@ import hashlib
 import quopri
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from email import policy
 from email.headerregistry import Address, BaseHeader, HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage, Message, MIMEPart
@@ -149,12 +150,31 @@ def email_text(issue: Issue, config: Config, env: jinja2.Environment) -> str:
     return _BLANK_RUNS.sub("\n\n", lines).strip() + "\n"
 
 
-def email_message(issue: Issue, config: Config, html: str, text: str) -> bytes:
-    """A ``multipart/alternative`` message with the text and HTML editions."""
+@dataclass(frozen=True)
+class Addressee:
+    """The one reader a sent copy is for: their ``To:`` header and their own unsubscribe link."""
+
+    to: str
+    unsubscribe_url: str | None
+    identifies_reader: bool
+    """Whether ``unsubscribe_url`` names this reader, as one-click unsubscribing (RFC 8058) requires."""
+
+
+def email_message(
+    issue: Issue, config: Config, html: str, text: str, addressee: Addressee | None = None
+) -> bytes:
+    """A ``multipart/alternative`` message with the text and HTML editions.
+
+    Without ``addressee`` it is the exported ``.eml`` (no ``To:``, the
+    unsubscribe link as the settings give it); with one, the copy that
+    ``newsletter send`` hands over for that reader.
+    """
     host = urlsplit(config.base_url).hostname or "localhost"
     message = EmailMessage(policy=MESSAGE_POLICY)
     message["Subject"] = issue.title
     message["From"] = _sender(config, host)
+    if addressee:
+        message["To"] = addressee.to
     if config.email.reply_to:
         message["Reply-To"] = config.email.reply_to
     message["Date"] = format_datetime(issue.published_at(config.timezone))
@@ -162,10 +182,13 @@ def email_message(issue: Issue, config: Config, html: str, text: str) -> bytes:
     # and an edited one gets a new one, which mail clients and archives need to tell them apart.
     digest = hashlib.sha256("\0".join((config.base_url, issue.id, issue.title, html, text)).encode()).hexdigest()
     message["Message-ID"] = f"<{issue.id}.{digest[:16]}@{host}>"
-    unsubscribe = config.email.unsubscribe_url
+    message["List-Id"] = _list_id(config.title, host)
+    unsubscribe = addressee.unsubscribe_url if addressee else config.email.unsubscribe_url
     if unsubscribe:
         message["List-Unsubscribe"] = f"<{unsubscribe}>"
-        if unsubscribe.lower().startswith("https://"):
+        # A sent copy offers one click only with a link that names its reader (RFC 8058); the
+        # exported file keeps the settings' link, which a mailing service makes personal.
+        if unsubscribe.lower().startswith("https://") and (addressee is None or addressee.identifies_reader):
             message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message["MIME-Version"] = "1.0"
     message["Content-Type"] = "multipart/alternative"
@@ -222,6 +245,23 @@ def _with_payloads(message: bytes, payloads: dict[str, bytes]) -> bytes:
     for placeholder, payload in payloads.items():
         message = message.replace(placeholder.encode(), payload.replace(b"\n", b"\r\n"), 1)
     return message
+
+
+_SPECIALS = re.compile(r'[()<>\[\]:;@\\,."]')
+_NOT_LABEL = re.compile(r"[^a-z0-9]+")
+
+
+def _list_id(title: str, host: str) -> str:
+    """``China Cyber Update <china-cyber-update.news.example.org>``: RFC 2919's list identifier.
+
+    The label is the title's ASCII letters and digits, so that filters keep
+    working when the title's punctuation changes; the host makes it unique.
+    """
+    label = _NOT_LABEL.sub("-", title.lower()).strip("-") or "newsletter"
+    phrase = _SPECIALS.sub("", title).strip() if not title.isascii() else title
+    if _SPECIALS.search(phrase):
+        phrase = '"' + phrase.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"{phrase} <{label}.{host}>" if phrase else f"<{label}.{host}>"
 
 
 def _sender(config: Config, host: str) -> str:

@@ -122,11 +122,18 @@ def term_feed(term: Term, placed: tuple[Placed, ...], config: Config, env: jinja
     items = tuple(_development(p, config, template) for p in placed)
     return Feed(
         term.path,
-        f"{config.title}: {term.title}",
-        f"Developments filed under {term.title} in {config.title}.",
+        _words(env, "{% autoescape false %}{{ _('%(title)s: %(term)s', title=title, term=term) }}{% endautoescape %}",
+               title=config.title, term=term.title),
+        _words(env, "{% autoescape false %}{{ _('Developments filed under %(term)s in %(title)s.', term=term, "
+                    "title=title) }}{% endautoescape %}", title=config.title, term=term.title),
         config.base_url + term.path,
         items,
     )
+
+
+def _words(env: jinja2.Environment, source: str, **values: str) -> str:
+    """A sentence of the feed's fixed words in the newsletter's language, as plain text."""
+    return env.from_string(source).render(**values)
 
 
 def _development(placed: Placed, config: Config, template: jinja2.Template) -> FeedItem:

@@ -3,19 +3,27 @@
 A project overrides any template or the stylesheet by putting a file of the
 same name in its ``templates/`` folder. An override can extend the default
 it replaces with ``{% extends "default/issue.html" %}`` instead of copying it.
+
+Templates write every fixed word as ``{{ _("English text") }}``, looked up in
+the newsletter language's catalog (see :mod:`newsletter.content.i18n`), and
+every date through the ``long_date`` filter.
 """
 
 from __future__ import annotations
 
 import functools
 import posixpath
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from newsletter.content.i18n import date_text
+from newsletter.content.i18n import date_text, is_english, translations
+from newsletter.model import Authority, Entry, EntryDate, Lifecycle
 from newsletter.render.text import display_width, wrap
 
 DEFAULTS = resources.files("newsletter") / "templates"
@@ -26,8 +34,10 @@ def default_templates_dir() -> Path:
     return Path(str(DEFAULTS))
 
 
-def make_environment(project_templates: Path | None, language: str = "en") -> jinja2.Environment:
-    """Build the environment used by every renderer, writing dates as ``language`` does."""
+def make_environment(
+    project_templates: Path | None, language: str = "en", project_locales: Path | None = None
+) -> jinja2.Environment:
+    """Build the environment used by every renderer, in ``language`` (with the project's own catalogs)."""
     defaults = jinja2.FileSystemLoader(default_templates_dir())
     loaders: list[jinja2.BaseLoader] = []
     if project_templates is not None:
@@ -40,12 +50,56 @@ def make_environment(project_templates: Path | None, language: str = "en") -> ji
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    messages = translations(language, project_locales)
+    env.install_gettext_translations(messages, newstyle=True)  # type: ignore[attr-defined]
+    dates = functools.partial(date_text, language=language)
     env.globals["url"] = relative_url
-    env.filters["long_date"] = functools.partial(date_text, language=language)
+    env.globals["key_dates"] = functools.partial(key_dates, Words(messages.gettext, dates))
+    env.globals["status_line"] = functools.partial(status_line, Words(messages.gettext, dates))
+    env.globals["authority_label"] = english_label if is_english(language) else chinese_label
+    env.filters["long_date"] = dates
     env.filters["wrap"] = wrap
     env.filters["underline"] = underline
     return env
+
+
+@dataclass(frozen=True)
+class Words:
+    """How the interface's language writes a message and a date."""
+
+    gettext: Callable[[str], str]
+    date: Callable[[date | EntryDate], str]
+
+
+def key_dates(words: Words, life: Lifecycle) -> str:
+    """``Comments due 7 July 2022 · Effective 1 September 2022`` in the language, or empty."""
+    parts = []
+    if life.comment_deadline:
+        parts.append(words.gettext("Comments due %(date)s") % {"date": words.date(life.comment_deadline)})
+    if life.effective_date:
+        parts.append(words.gettext("Effective %(date)s") % {"date": words.date(life.effective_date)})
+    return " · ".join(parts)
+
+
+def status_line(words: Words, entry: Entry) -> str:
+    """Where space is short (email, text, feeds): ``Issued · Effective 1 September 2022 · No. 12 · PIPL``."""
+    life = entry.lifecycle
+    status = words.gettext(life.status_label) if life.status_label else ""
+    instruments = ", ".join(instrument.short for instrument in entry.instruments)
+    parts = (status, key_dates(words, life), life.document_number, instruments)
+    return " · ".join(part for part in parts if part)
+
+
+def english_label(authority: Authority) -> str:
+    """An authority as an English edition names it: ``China Banking ... Commission (CBIRC)``."""
+    return authority.label
+
+
+def chinese_label(authority: Authority) -> str:
+    """An authority as a Chinese edition names it: its Chinese name where the registry gives one."""
+    return f"{authority.name_zh}（{authority.short}）" if authority.name_zh else authority.label
 
 
 @jinja2.pass_context
