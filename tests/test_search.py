@@ -33,9 +33,9 @@ def load_index(output: Path) -> list[list[str]]:
     return docs
 
 
-def test_words_split_latin_runs_and_single_chinese_characters() -> None:
-    assert words("CBIRC fines a bank (2022); 个人信息 rules") == [
-        "cbirc", "fines", "a", "bank", "2022", "个", "人", "信", "息", "rules",
+def test_words_split_latin_runs_and_chinese_into_characters_and_neighbouring_pairs() -> None:
+    assert words("CBIRC fines a bank (2022); 个人信息 rules 网") == [
+        "cbirc", "fines", "a", "bank", "2022", "个", "人", "信", "息", "个人", "人信", "信息", "rules", "网",
     ]
     assert words("data-export, naïve") == ["data", "export", "naïve"]
 
@@ -86,9 +86,16 @@ def browser_results(
     archive: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, dict[str, object]]:
     """Run the search page for every query in one browser: {query: {status, links}}."""
+    return run_queries(archive, list(QUERIES), tmp_path_factory)
+
+
+def run_queries(
+    archive: Path, queries: list[str], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, dict[str, object]]:
+    """Run the search page of the site in ``archive`` for each query, in one browser: {query: {status, links}}."""
     frames = "".join(
         f'<iframe src="search/index.html?q={quote(query)}" title="{quote(query)}"></iframe>'
-        for query in QUERIES
+        for query in queries
     )
     harness = archive / "search-harness.html"
     harness.write_text(f"""<!DOCTYPE html><html><body>{frames}<pre id="result"></pre><script>
@@ -131,3 +138,30 @@ def test_search_page_finds_developments_and_links_to_their_permalinks(
     assert status.startswith(start)
     for link in expected:
         assert (archive / "search" / link / "index.html").resolve().is_file()
+
+
+CHINESE = {
+    "content/2022-05/security.md": entry("网络安全审查办法", "regulatory", "2022-05-03", body="关于网络安全审查的规定。\n"),
+    "content/2022-05/trading.md": entry("网上交易规则", "regulatory", "2022-05-04", body="平台应当保持联络。\n"),
+    "content/2022-05/network.md": entry("管理规定", "regulatory", "2022-05-05", body="数据处理者应当履行义务。\n"),
+}
+CHINESE_QUERIES = {
+    "网络": ["../issues/2022-05/security/"],  # adjacent, in order
+    "络网": [],  # the same characters reversed
+    "网络安全": ["../issues/2022-05/security/"],
+    "交易": ["../issues/2022-05/trading/"],
+    "管网": [],  # characters of different words
+    "据数": [],
+    "网": ["../issues/2022-05/trading/", "../issues/2022-05/security/"],  # one character alone
+    "联络": ["../issues/2022-05/trading/"],
+}
+
+
+@needs_chromium
+def test_chinese_queries_match_only_neighbouring_characters_in_order(
+    make_site: MakeSite, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    root = make_site(CHINESE)
+    assert run("build", cwd=root).exit_code == 0
+    results = run_queries(root / "output", list(CHINESE_QUERIES), tmp_path_factory)
+    assert {query: result["links"] for query, result in results.items()} == CHINESE_QUERIES

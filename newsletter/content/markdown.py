@@ -235,10 +235,13 @@ _NOTE_MARKS = re.compile(r'<sup id="[^"]*-fnref\d*-[^"]*">.*?</sup>|<a class="fo
 _BLOCK_END = re.compile(r"</(p|li|h[1-6]|blockquote|pre|tr|td|th|dd|dt)>|<br\s*/?>")
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-WORD = re.compile(f"[{_HAN}]|[^\\W_{_HAN}]+")
-"""A search word: a run of letters and digits, or one Chinese character (Chinese has no spaces).
+WORD = re.compile(f"[{_HAN}]+|[^\\W_{_HAN}]+")
+"""A run of letters and digits, or a run of Chinese characters (Chinese has no spaces).
 
 Must split text as ``WORD`` in ``templates/search/search.js`` does."""
+
+
+_HAN_CHARACTER = re.compile(f"[{_HAN}]")
 
 
 def plain_text(fragment: str) -> str:
@@ -256,8 +259,19 @@ def excerpt(text: str, limit: int = 200) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Split text into lowercase search words."""
-    return WORD.findall(text.lower())
+    """Split text into lowercase search words; Chinese into each character and each pair of neighbours.
+
+    A search for 网络 must find 网络安全 but not 网上交易 and 联络 in one text,
+    nor 络网: the pairs (网络, 络安, 安全) keep the order and adjacency that
+    single characters lose. A one-character query still finds its character.
+    """
+    found = []
+    for run in WORD.findall(text.lower()):
+        if _HAN_CHARACTER.match(run):
+            found += [*run, *(run[i:i + 2] for i in range(len(run) - 1))]
+        else:
+            found.append(run)
+    return found
 
 
 def search_words(texts: Iterable[str]) -> str:

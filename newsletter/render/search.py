@@ -14,9 +14,11 @@ and the search page loads the parts newest year first, so the list is in
 the archive's newest-first order. ``words`` holds the search words of the
 development, separated by spaces: its own (found when the entry was read,
 see :func:`newsletter.content.markdown.search_words`), then those of where it was
-filed (date, section, authorities, tags). The search page (``search.js``)
-splits the query into words the same way and keeps the developments that
-have, for every query word, a word starting with it.
+filed (date, section, authorities, tags). Chinese is indexed as each
+character and each pair of neighbouring characters. The search page
+(``search.js``) splits the query into words the same way (a run of Chinese
+into its pairs) and keeps the developments that have, for every query word,
+a word starting with it.
 """
 
 from __future__ import annotations

@@ -4,15 +4,31 @@
   "use strict";
 
   var HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff";
-  // Must split text as WORD in newsletter/plaintext.py does: runs of letters and digits, one Chinese character each.
-  var WORD = new RegExp("[" + HAN + "]|(?:(?![" + HAN + "])[\\p{L}\\p{N}])+", "gu");
+  // Must split text as WORD in newsletter/content/markdown.py does: runs of letters and digits, runs of Chinese.
+  var WORD = new RegExp("[" + HAN + "]+|(?:(?![" + HAN + "])[\\p{L}\\p{N}])+", "gu");
+  var CHINESE = new RegExp("^[" + HAN + "]");
 
+  /* The words of a query. A run of Chinese is looked for as its pairs of neighbouring characters,
+     which the index holds: 网络 finds 网络安全, not 网上交易 and 联络 apart, nor 络网. A single
+     character is looked for alone. */
   function words(text) {
-    return text.toLowerCase().match(WORD) || [];
+    var found = [];
+    (text.toLowerCase().match(WORD) || []).forEach(function (run) {
+      if (!CHINESE.test(run) || run.length === 1) {
+        found.push(run);
+        return;
+      }
+      var characters = Array.from(run);
+      for (var i = 0; i + 1 < characters.length; i += 1) {
+        found.push(characters[i] + characters[i + 1]);
+      }
+    });
+    return found;
   }
 
   /* Documents (newest first) that have, for every query word, a word starting with it.
-     A document's words are separated by spaces, so a space before the query word finds a word's start. */
+     A document's words are separated by spaces, so a space before the query word finds a word's start.
+     Chinese pairs are two characters long, as are the pairs of the index, so they match exactly. */
   function search(docs, query) {
     var queryWords = words(query);
     if (queryWords.length === 0) {
