@@ -141,7 +141,8 @@ def test_search_page_finds_developments_and_links_to_their_permalinks(
 
 
 CHINESE = {
-    "content/2022-05/security.md": entry("网络安全审查办法", "regulatory", "2022-05-03", body="关于网络安全审查的规定。\n"),
+    "content/2022-05/security.md": entry("网络安全审查办法", "regulatory", "2022-05-03",
+                                         body="关于网络安全审查的规定。\n"),
     "content/2022-05/trading.md": entry("网上交易规则", "regulatory", "2022-05-04", body="平台应当保持联络。\n"),
     "content/2022-05/network.md": entry("管理规定", "regulatory", "2022-05-05", body="数据处理者应当履行义务。\n"),
 }
