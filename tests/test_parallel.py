@@ -35,3 +35,23 @@ def test_a_run_of_like_tasks_is_shared_between_chunks(count: int, chunks: int) -
     expensive = set(range(count - count // 10, count))
     share = -(-len(expensive) // chunks)
     assert all(len(piece & expensive) <= share + 1 for piece in slices)
+
+
+def test_no_fork_while_a_thread_unknown_to_threading_runs() -> None:
+    """A thread started with ``_thread`` (as execnet does) is not in ``threading.active_count``."""
+    import _thread
+    import threading
+
+    started, release = threading.Event(), threading.Event()
+
+    def wait() -> None:
+        started.set()
+        release.wait(10)
+
+    _thread.start_new_thread(wait, ())
+    started.wait(10)
+    try:
+        assert threading.active_count() == 1
+        assert not parallel._can_fork()
+    finally:
+        release.set()

@@ -10,6 +10,7 @@ the calling process, where starting workers would cost more than it saves.
 
 from __future__ import annotations
 
+import _thread
 import gc
 import multiprocessing
 import os
@@ -84,7 +85,17 @@ def _interleaved(count: int, chunks: int) -> list[int]:
 
 def _can_fork() -> bool:
     """Forking is possible, and safe: no other thread can be holding a lock the child needs."""
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    return "fork" in multiprocessing.get_all_start_methods() and _other_threads() == 0
+
+
+def _other_threads() -> int:
+    """How many Python threads besides this one are running, counting those ``threading`` does not know of.
+
+    A thread started with ``_thread`` (as some libraries do) is invisible to
+    ``threading.active_count``, and a fork while it holds a lock leaves the
+    child waiting for ever; ``_thread._count`` sees every Python thread.
+    """
+    return max(_thread._count(), threading.active_count() - 1)
 
 
 class _Failed:
