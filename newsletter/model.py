@@ -116,6 +116,22 @@ class EmailConfig:
 
 
 @dataclass(frozen=True)
+class Author:
+    """A writer of developments: from the ``authors`` map in ``newsletter.yaml`` (with an ``id``), or as written."""
+
+    name: str
+    id: str = ""
+    title: str | None = None
+    email: str | None = None
+    url: str | None = None
+    name_zh: str | None = None
+
+    def name_in(self, language: str) -> str:
+        """The name readers of ``language`` know: the Chinese one on a Chinese site, where there is one."""
+        return self.name_zh if self.name_zh and language.lower().startswith("zh") else self.name
+
+
+@dataclass(frozen=True)
 class Config:
     """``newsletter.yaml``, validated."""
 
@@ -133,6 +149,8 @@ class Config:
     """The editor's footer (a disclaimer, an address), on every page and in both parts of every email."""
     logo: str | None = None
     """An absolute https URL, or the site path of a file under ``assets/``."""
+    authors: tuple[Author, ...] = ()
+    """The ``authors`` map: with it, entries name their authors by id; without it, by name as written."""
 
     @property
     def logo_url(self) -> str | None:
@@ -299,6 +317,8 @@ class Entry:
     """Every word of its title, text, highlight and sources once, space-separated: what search matches."""
     aliases: tuple[EntryRef, ...] = ()
     """Its former addresses, first the first: each gets a page that sends the reader on."""
+    authors: tuple[Author, ...] = ()
+    """Who wrote it, in the order of its byline."""
 
     @property
     def ref(self) -> EntryRef:

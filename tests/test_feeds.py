@@ -125,7 +125,13 @@ def test_term_feeds_carry_exactly_their_developments(archive: Path) -> None:
     entry = feedparser.parse((archive / "tags/apps/feed.xml").read_bytes()).entries[0]
     assert entry.link == BASE_URL + "issues/2022-04/app-campaign/"
     assert "Thirty apps were named." in entry.content[0].value
-    assert [tag.term for tag in entry.tags] == ["personal-information", "apps"]
+    assert [(tag.scheme, tag.term) for tag in entry.tags] == [
+        (BASE_URL + "sections/", "Enforcement Developments"),
+        (BASE_URL + "authorities/", "Ministry of Industry and Information Technology (MIIT)"),
+        (BASE_URL + "authorities/", "Cyberspace Administration of China (CAC)"),
+        (BASE_URL + "tags/", "personal-information"),
+        (BASE_URL + "tags/", "apps"),
+    ]
 
 
 def test_feeds_follow_the_validators_rules(archive: Path) -> None:

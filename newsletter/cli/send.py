@@ -21,6 +21,7 @@ from newsletter.errors import printable
 from newsletter.options import Options
 from newsletter.send import (
     PASSWORD_VARIABLE,
+    DkimKey,
     Outcome,
     Recipient,
     SmtpServer,
@@ -30,6 +31,7 @@ from newsletter.send import (
     deliver,
     journal_path,
     password,
+    read_dkim_key,
     read_list,
     recipient_of,
     unique,
@@ -57,11 +59,17 @@ from newsletter.send import (
               metavar="SECONDS", help="How long to wait for the server each time.")
 @click.option("--user", default=None,
               help=f"Log in as this user; the password is read from ${PASSWORD_VARIABLE}.")
+@click.option("--dkim-key", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
+              help="Sign each message with DKIM using this RSA private key (PEM); "
+                   "needs --dkim-selector and --dkim-domain.")
+@click.option("--dkim-selector", default=None, metavar="S",
+              help="The DKIM selector: the public key is published at S._domainkey.DOMAIN.")
+@click.option("--dkim-domain", default=None, metavar="D", help="The domain the DKIM signature speaks for.")
 def send_command(
     config_path: Path, content_dir: Path | None, drafts: bool, strict: bool, debug: bool,
     issue_id: str, addresses: tuple[str, ...], list_file: Path | None, dry_run: bool, resend: bool,
     rate: float | None, smtp_host: str, smtp_port: int | None, use_ssl: bool, starttls: bool,
-    timeout: float, user: str | None,
+    timeout: float, user: str | None, dkim_key: Path | None, dkim_selector: str | None, dkim_domain: str | None,
 ) -> None:
     """Send the email of ISSUE (e.g. 2022-05): a test to yourself, or the mailing to a list."""
     if not addresses and list_file is None:
@@ -70,6 +78,7 @@ def send_command(
         if problem := address_problem(address):
             raise click.BadParameter(problem, param_hint="--to")
     server = _smtp_server(smtp_host, smtp_port, use_ssl, starttls, user, timeout)
+    signing = _dkim(dkim_key, dkim_selector, dkim_domain, debug)
     recipients = [recipient_of(address) for address in addresses] + _list(list_file)
     project = find_project(config_path, content_dir, None)
     options = Options(drafts=drafts, strict=strict)
@@ -85,13 +94,27 @@ def send_command(
 
     def mailing() -> Outcome:
         try:
-            return deliver(edition, recipients, server, journal, resend=resend, rate=rate, report=click.echo)
+            return deliver(edition, recipients, server, journal, resend=resend, rate=rate, report=click.echo,
+                           dkim_key=signing)
         except KeyboardInterrupt as interrupt:  # each accepted copy is in the journal already
             click.secho(f"stopped: who has the issue is written in {journal}; run the same command "
                         "again to send it to the others", fg="red", err=True)
             sys.exit(143 if isinstance(interrupt, Terminated) else 130)
 
     _summary(issue_id, server, run_command(mailing, debug))
+
+
+def _dkim(key_file: Path | None, selector: str | None, domain: str | None, debug: bool) -> DkimKey | None:
+    """The signing key of ``--dkim-key``, read and tried before anything is built or sent."""
+    given = {"--dkim-key": key_file, "--dkim-selector": selector, "--dkim-domain": domain}
+    if all(value is None for value in given.values()):
+        return None
+    missing = [name for name, value in given.items() if not value]
+    if missing:
+        raise click.UsageError(f"DKIM signing needs --dkim-key, --dkim-selector and --dkim-domain together: "
+                               f"add {' and '.join(missing)}")
+    assert key_file is not None and selector is not None and domain is not None
+    return run_command(lambda: read_dkim_key(key_file, selector, domain), debug)
 
 
 def _list(list_file: Path | None) -> list[Recipient]:

@@ -24,11 +24,11 @@ from newsletter.content.markdown import (
     strip_tracking,
 )
 from newsletter.errors import Problem, errors_in
-from newsletter.model import Authority, Config, Entry, EntryDate, EntryRef, Instrument, Lifecycle, Source
+from newsletter.model import Author, Authority, Config, Entry, EntryDate, EntryRef, Instrument, Lifecycle, Source
 
 ENTRY_FIELDS = (
     "title", "section", "date", "authority", "tags", "sources", "url",
-    "highlight", "order", "draft", "body", "instruments", ALIASES, *LIFECYCLE_FIELDS,
+    "highlight", "order", "draft", "body", "instruments", ALIASES, "authors", *LIFECYCLE_FIELDS,
 )
 SOURCE_FIELDS = ("title", "url")
 
@@ -45,7 +45,7 @@ VIEWS_PLACEHOLDER = (
 LONGEST_TITLE = 150
 """Characters of a title that inboxes, feed readers and search results show before cutting it."""
 
-MOST_PER_ENTRY = {"tags": 25, "authority": 10, "instruments": 10}
+MOST_PER_ENTRY = {"tags": 25, "authority": 10, "instruments": 10, "authors": 10}
 """How many tags, authorities and instruments one development may name: each gets a page and a
 feed that list it, so a runaway list (1,000 tags) would multiply the output (45 MB) and the time."""
 
@@ -68,6 +68,7 @@ class _Written:
     instruments: tuple[Instrument, ...]
     body: str
     aliases: tuple[EntryRef, ...]
+    authors: tuple[Author, ...]
 
 
 def read_entries(
@@ -122,6 +123,7 @@ def _read_fields(doc: RawDocument, config: Config, ref: EntryRef, problems: list
     instruments = _instruments(fields, config)
     body = _body(doc, fields, needs_body=section != "views")
     aliases = read_aliases(fields, ref.issue_id, ref.slug)
+    authors = _authors(fields, config)
     if not draft:
         _warn_about_placeholder(doc, body, problems)
     _warn_about_dates(doc, date, lifecycle, problems)
@@ -138,7 +140,7 @@ def _read_fields(doc: RawDocument, config: Config, ref: EntryRef, problems: list
     assert title is not None and section is not None and date is not None
     return _Written(
         title.strip(), section, date, authorities, tuple(dict.fromkeys(tags)), sources, url, highlight,
-        order, draft, lifecycle, instruments, body, aliases,
+        order, draft, lifecycle, instruments, body, aliases, authors,
     )
 
 
@@ -188,6 +190,7 @@ def _entry(
         summary=excerpt(body_text or highlight_text),
         search_words=search_words(words),
         aliases=written.aliases,
+        authors=written.authors,
     )
 
 
@@ -242,6 +245,24 @@ def _body(doc: RawDocument, fields: Fields, needs_body: bool) -> str:
                     f"entry has no body: write a paragraph or two {where}")
         )
     return body
+
+
+def _authors(fields: Fields, config: Config) -> tuple[Author, ...]:
+    """The byline: ids from the ``authors`` map in newsletter.yaml if there is one, else names as written."""
+    known = {author.id: author for author in config.authors}
+    authors: dict[str, Author] = {}
+    for index, reference in fields.indexed_texts("authors", one_allowed=True):
+        reference = reference.strip()
+        if not reference:
+            fields.item_problem("authors", index, "an author's name is empty")
+        elif not known:
+            authors.setdefault(reference, Author(reference))
+        elif reference in known:
+            authors.setdefault(reference, known[reference])
+        else:
+            fields.item_problem("authors", index, f"unknown author '{reference}'"
+                                f"{did_you_mean(reference, list(known)) or ' (not in authors in newsletter.yaml)'}")
+    return tuple(authors.values())
 
 
 def _authorities(fields: Fields, config: Config) -> tuple[Authority, ...]:

@@ -44,7 +44,7 @@ def read_registry(fields: Fields) -> Registry:
             url=entry.url("url", schemes=WEB_SCHEMES),
             jurisdiction=entry.line("jurisdiction") or "national",
         )
-        for key, entry in _records(fields, "authorities", AUTHORITY_FIELDS)
+        for key, entry in records(fields, "authorities", AUTHORITY_FIELDS)
     ]
     instruments = [
         Instrument(
@@ -55,7 +55,7 @@ def read_registry(fields: Fields) -> Registry:
             url=entry.url("url", schemes=WEB_SCHEMES),
             kind=_kind(entry),
         )
-        for key, entry in _records(fields, "instruments", INSTRUMENT_FIELDS)
+        for key, entry in records(fields, "instruments", INSTRUMENT_FIELDS)
     ]
     return Registry(tuple(authorities), tuple(instruments), by_id=True)
 
@@ -83,14 +83,15 @@ def flat_authorities(fields: Fields) -> Registry:
     return Registry(tuple(authorities.values()))
 
 
-def _records(fields: Fields, key: str, known: tuple[str, ...]) -> list[tuple[str, Fields]]:
+def records(fields: Fields, key: str, known: tuple[str, ...]) -> list[tuple[str, Fields]]:
+    """The mappings of ``fields[key]`` by id, each read with its own Fields; bad ids and values are problems."""
     table = fields.data.get(key)
     if table is None:
         return []
     if not isinstance(table, dict):
         fields.error(key, f"'{key}' must map ids to their details")
         return []
-    records = []
+    found = []
     for record_id, value in table.items():
         keypath = (*fields.prefix, key, record_id)
         if not SLUG.fullmatch(record_id):
@@ -100,8 +101,8 @@ def _records(fields: Fields, key: str, known: tuple[str, ...]) -> list[tuple[str
         elif not isinstance(value, dict):
             fields.problems.append(fields.doc.problem(keypath, f"'{record_id}' must be a mapping of details"))
         else:
-            records.append((record_id, Fields(fields.doc, known, fields.problems, keypath, value)))
-    return records
+            found.append((record_id, Fields(fields.doc, known, fields.problems, keypath, value)))
+    return found
 
 
 def _kind(entry: Fields) -> str | None:

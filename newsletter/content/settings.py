@@ -22,6 +22,9 @@ Every option, in one place (unknown keys are errors with a suggestion):
                    shows; default 50.
 ``footer``         Markdown (a disclaimer, an address) shown on every page and in both
                    parts of every email.
+``authors``        map of id to ``{name, title, email, url, name_zh}``: the writers entries
+                   name in their ``authors`` field, by id (an unknown id is an error).
+                   Without it, entries write the names themselves.
 ``logo``           an https URL, or a file of the project's ``assets/`` folder (which is
                    copied to ``output/assets/``); shown with the newsletter's title as its
                    text on every page and in the email's masthead.
@@ -42,16 +45,18 @@ from newsletter.content.i18n import translations
 from newsletter.content.layout import ASSETS_FOLDER
 from newsletter.content.loading import RawDocument
 from newsletter.content.markdown import render_markdown
-from newsletter.content.registry import REGISTRY_FIELDS, flat_authorities, read_registry
+from newsletter.content.registry import REGISTRY_FIELDS, flat_authorities, read_registry, records
 from newsletter.content.urls import LINK_SCHEMES, WEB_SCHEMES, url_problem
 from newsletter.errors import Problem
-from newsletter.model import DEFAULT_SECTIONS, Config, EmailConfig, Registry, SectionConfig
+from newsletter.model import DEFAULT_SECTIONS, Author, Config, EmailConfig, Registry, SectionConfig
 from newsletter.options import Options
 
 CONFIG_FIELDS = (
     "title", "base_url", "description", "language", "timezone",
     "email", "sections", "authorities", "registry", "feed_limit", "page_size", "footer", "logo",
+    "authors",
 )
+AUTHOR_FIELDS = ("name", "title", "email", "url", "name_zh")
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 EMAIL_LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif")
 """Image kinds that every common mail client shows (Gmail and Outlook show no SVG, Outlook no WebP)."""
@@ -113,8 +118,24 @@ def read_config(
         page_size=page_size or 50,
         footer_html=_footer(fields, _with_slash(base_url or "")),
         logo=_logo(fields, assets),
+        authors=_authors(fields),
     )
     return (None if any(p.severity == "error" for p in problems) else config), problems
+
+
+def _authors(fields: Fields) -> tuple[Author, ...]:
+    """The ``authors`` map: each writer by id, with a name and optionally title, email, URL, Chinese name."""
+    authors = []
+    for author_id, author in records(fields, "authors", AUTHOR_FIELDS):
+        name = author.line("name", required=True)
+        email = author.line("email")
+        if email is not None and address_problem(email):
+            author.error("email", f"'email' {address_problem(email)}")
+            email = None
+        if name is not None:
+            authors.append(Author(name.strip(), author_id, author.line("title"), email,
+                                  author.url("url", schemes=WEB_SCHEMES), author.line("name_zh")))
+    return tuple(authors)
 
 
 def _footer(fields: Fields, base_url: str) -> str:

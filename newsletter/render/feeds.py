@@ -15,6 +15,11 @@ Stability rules, which feed readers rely on:
   configured time zone), never from the clock, so unchanged content
   rebuilds to identical bytes; a feed's own updated date is its newest item's;
 * each feed carries the newest ``feed_limit`` items (default 50).
+
+Every item names its authors (RSS ``dc:creator``, Atom ``author``, JSON Feed
+``authors``) and is filed under its sections, authorities and tags (RSS and
+Atom ``category``, with the URL of the kind's pages as its domain or scheme;
+JSON Feed ``tags``). An issue's item has those of all its developments.
 """
 
 from __future__ import annotations
@@ -30,13 +35,22 @@ import jinja2
 from feedgen.feed import FeedGenerator
 
 from newsletter import __version__
-from newsletter.model import Config, Newsletter
+from newsletter.model import Author, Config, Entry, Newsletter
 from newsletter.render.jobs import Files, Job, run_jobs
 from newsletter.render.taxonomy import Browsing, Placed, Term
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 """The updated date of a feed with no items: still derived from content, not the clock."""
 
+
+
+@dataclass(frozen=True)
+class Category:
+    """A section, authority or tag an item is filed under: its slug, its name, and the URL of its kind."""
+
+    term: str
+    label: str
+    scheme: str
 
 
 @dataclass(frozen=True)
@@ -49,7 +63,8 @@ class FeedItem:
     published: dt.datetime
     summary: str
     content_html: str
-    tags: tuple[str, ...] = ()
+    categories: tuple[Category, ...] = ()
+    authors: tuple[Author, ...] = ()
     external_url: str | None = None
 
 
@@ -109,6 +124,8 @@ def archive_feed(newsletter: Newsletter, env: jinja2.Environment) -> Feed:
             published=issue.published_at(config.timezone),
             summary=issue.summary or issue.title,
             content_html=_anchored(template.render(site=config, issue=issue, web_url=url), url),
+            categories=_categories(config, [(s.id, s.title) for s in issue.sections], issue.entries),
+            authors=_authors(issue.entries),
         )
         for issue in newsletter.issues[: config.feed_limit]
         for url in [config.base_url + issue.path]
@@ -147,9 +164,24 @@ def _development(placed: Placed, config: Config, template: jinja2.Template) -> F
         published=placed.issue.published_at(config.timezone),
         summary=entry.summary or entry.title,
         content_html=content,
-        tags=entry.tags,
+        categories=_categories(config, [(placed.section.id, placed.section.title)], [entry]),
+        authors=entry.authors,
         external_url=entry.url,
     )
+
+
+def _categories(config: Config, sections: list[tuple[str, str]], entries: Iterable[Entry]) -> tuple[Category, ...]:
+    """The sections (id, title) given, then the authorities, then the tags of ``entries``, each once."""
+    entries = list(entries)
+    found = [Category(section_id, title, config.base_url + "sections/") for section_id, title in sections]
+    found += [Category(a.slug, a.label, config.base_url + "authorities/") for e in entries for a in e.authorities]
+    found += [Category(tag, tag, config.base_url + "tags/") for e in entries for tag in e.tags]
+    return tuple(dict.fromkeys(found))
+
+
+def _authors(entries: Iterable[Entry]) -> tuple[Author, ...]:
+    """Everyone who wrote one of ``entries``, each once, in reading order."""
+    return tuple(dict.fromkeys(author for entry in entries for author in entry.authors))
 
 
 _IN_PAGE_LINK = re.compile(r'href="#')
@@ -216,6 +248,8 @@ def _generator(
     generator.language(config.language)
     generator.generator("newsletter", __version__)
     generator.updated(feed.updated)
+    if any(item.authors for item in feed.items):  # only then: the dc namespace on the root otherwise
+        generator.load_extension("dc", atom=False, rss=True)
     for item in feed.items:
         entry = generator.add_entry(order="append")
         entry.id(item.id)
@@ -227,8 +261,12 @@ def _generator(
         entry.summary(item.summary)  # Atom's summary: plain text
         entry.description(as_description(item.summary))  # RSS only: the content below replaces Atom's
         entry.content(item.content_html, type="html")
-        for tag in item.tags:
-            entry.category(term=tag)
+        for category in item.categories:
+            entry.category(term=category.term, label=category.label, scheme=category.scheme)
+        for author in item.authors:
+            name = author.name_in(config.language)
+            entry.author({"name": name, "uri": author.url} if author.url else {"name": name})  # Atom only
+            entry.dc.dc_creator(name)  # RSS: its <author> must be an email address, which feeds do not publish
     return generator
 
 
@@ -242,12 +280,12 @@ def json_feed(feed: Feed, self_url: str, config: Config) -> bytes:
         "description": feed.description,
         "language": config.language,
         "authors": [{"name": config.title, "url": config.base_url}],
-        "items": [_json_item(item) for item in feed.items],
+        "items": [_json_item(item, config) for item in feed.items],
     }
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
 
 
-def _json_item(item: FeedItem) -> dict[str, object]:
+def _json_item(item: FeedItem, config: Config) -> dict[str, object]:
     fields: dict[str, object] = {
         "id": item.id,
         "url": item.url,
@@ -258,8 +296,13 @@ def _json_item(item: FeedItem) -> dict[str, object]:
     }
     if item.external_url:
         fields["external_url"] = item.external_url
-    if item.tags:
-        fields["tags"] = list(item.tags)
+    if item.categories:
+        fields["tags"] = list(dict.fromkeys(category.label for category in item.categories))
+    if item.authors:
+        fields["authors"] = [
+            {"name": author.name_in(config.language), **({"url": author.url} if author.url else {})}
+            for author in item.authors
+        ]
     return fields
 
 
