@@ -55,11 +55,16 @@ def test_the_files_are_published_beside_the_issue_page(project: Path) -> None:
     assert (output / "draft-measures.pdf").read_bytes() == PDF
 
 
-@pytest.mark.parametrize("page", ["issues/2022-05/index.html", "issues/2022-05/draft-rules/index.html"])
-def test_pages_show_the_image_with_its_size_and_alt_and_link_the_attachment(project: Path, page: str) -> None:
+@pytest.mark.parametrize(("page", "source"), [
+    ("issues/2022-05/index.html", "fines-chart.png"), ("issues/2022-05/draft-rules/index.html", "../fines-chart.png"),
+])
+def test_pages_show_the_image_with_its_size_and_alt_and_link_the_attachment(
+    project: Path, page: str, source: str
+) -> None:
+    """On pages the site's own images are relative, so they show from disk and in the preview too."""
     html = (project / "output" / page).read_text(encoding="utf-8")
-    assert ('<img alt="Fines by quarter, 2021 to 2022" src="https://news.example.org/issues/2022-05/fines-chart.png"'
-            ' width="1200" height="600">') in html
+    assert f'<img alt="Fines by quarter, 2021 to 2022" src="{source}" width="1200" height="600">' in html
+    assert (project / "output" / page).parent.joinpath(source).resolve().is_file()
     assert 'href="https://news.example.org/issues/2022-05/draft-measures.pdf"' in html
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import posixpath
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -60,6 +61,7 @@ def make_environment(
     env.globals["status_line"] = functools.partial(status_line, Words(messages.gettext, dates))
     env.globals["authority_label"] = english_label if is_english(language) else chinese_label
     env.filters["long_date"] = dates
+    env.filters["local_images"] = local_images
     env.filters["wrap"] = wrap
     env.filters["underline"] = underline
     return env
@@ -100,6 +102,28 @@ def english_label(authority: Authority) -> str:
 def chinese_label(authority: Authority) -> str:
     """An authority as a Chinese edition names it: its Chinese name where the registry gives one."""
     return f"{authority.name_zh}（{authority.short}）" if authority.name_zh else authority.label
+
+
+_SOURCE = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]*)"')
+
+
+@jinja2.pass_context
+def local_images(context: Any, fragment: str) -> str:
+    """Point the site's own images (bundled with an issue) at them relatively from the page.
+
+    Entries hold every address absolute, as the email and the feeds need;
+    on a page, an image of the site itself then shows from disk and in the
+    preview too, before the site is published at ``base_url``.
+    """
+    base = context["site"].base_url
+
+    def relative(found: re.Match[str]) -> str:
+        source = found[2]
+        if not source.startswith(base):
+            return found.group()
+        return f'{found[1]}{relative_url(context, source[len(base):])}"'
+
+    return _SOURCE.sub(relative, fragment)
 
 
 @jinja2.pass_context
