@@ -100,7 +100,8 @@ def test_no_english_interface_word_in_any_page_email_or_feed_of_a_chinese_newsle
     written = REGISTRY + "".join(p.read_text(encoding="utf-8") for p in (chinese.parent / "content").rglob("*.md"))
     english = {piece: text for piece, text in english_messages().items() if piece not in written}  # the editor's words
     assert len(english) > 80
-    files = [p for p in chinese.rglob("*") if p.suffix in (".html", ".txt", ".xml", ".json") and p.name != "404.html"]
+    kinds = (".html", ".txt", ".xml", ".json", ".ics")
+    files = [p for p in chinese.rglob("*") if p.suffix in kinds and p.name != "404.html"]
     files.append(chinese / "404.html")
     assert len(files) > 25
     left = {
@@ -124,3 +125,9 @@ def test_authorities_go_by_their_chinese_names_in_a_chinese_newsletter(chinese: 
     page = (chinese / "issues/2022-05/draft-rules/index.html").read_text(encoding="utf-8")
     assert "国家互联网信息办公室（CAC）" in page
     assert "Cyberspace Administration of China (CAC)" not in page
+
+
+def test_calendars_speak_the_newsletters_language(chinese: Path) -> None:
+    calendar = (chinese / "calendar.ics").read_text(encoding="utf-8").replace("\r\n ", "")
+    assert "SUMMARY:生效: 网信办发布数据规则" in calendar
+    assert "（预计在2022年9月，具体日期未知）" in calendar

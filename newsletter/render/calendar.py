@@ -3,19 +3,21 @@
 One all-day event per comment deadline and effective date; a month-only
 date becomes an event spanning that month. UIDs derive from the entry and
 the kind of date, and DTSTAMP from the issue's date, so rebuilding gives the
-same bytes and calendar apps update events in place.
+same bytes and calendar apps update events in place. Their words and dates
+are in the newsletter's language (see :mod:`newsletter.content.i18n`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
 import icalendar
 
 from newsletter import __version__
-from newsletter.model import Deadline, Newsletter
+from newsletter.content.i18n import date_text, translations
+from newsletter.model import Config, Deadline, Newsletter
 from newsletter.render.jobs import Files
 
 
@@ -46,23 +48,28 @@ def calendar(newsletter: Newsletter, title: str, deadlines: Iterable[Deadline]) 
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", title)
     host = urlsplit(config.base_url).hostname or "localhost"
+    words = translations(config.language).gettext
     for deadline in deadlines:
-        cal.add_component(_event(deadline, config.base_url, host, newsletter.issue_of(deadline.entry).date))
+        published = newsletter.issue_of(deadline.entry).date
+        cal.add_component(_event(deadline, config, host, published, words))
     cal.validate()  # type: ignore[no-untyped-call]
     ical: bytes = cal.to_ical()
     return ical
 
 
-def _event(deadline: Deadline, base_url: str, host: str, published: dt.date) -> icalendar.Event:
-    entry = deadline.entry
+def _event(
+    deadline: Deadline, config: Config, host: str, published: dt.date, words: Callable[[str], str]
+) -> icalendar.Event:
+    entry, base_url, label = deadline.entry, config.base_url, words(deadline.label)
     event = icalendar.Event()
     event.add("uid", f"{entry.issue_id}-{entry.slug}-{deadline.kind.replace('_', '-')}@{host}")
     event.add("dtstamp", dt.datetime.combine(published, dt.time(0, 0), tzinfo=dt.UTC))
     event.add("dtstart", deadline.date.sort_date)
     event.add("dtend", deadline.last_day + dt.timedelta(days=1))
-    event.add("summary", f"{deadline.label}: {entry.title}")
-    when = "" if deadline.date.day else f" (expected in {deadline.date.display}; the exact day is not known)"
-    event.add("description", f"{deadline.label}{when}. {base_url}{entry.permalink}")
+    event.add("summary", f"{label}: {entry.title}")
+    month = date_text(deadline.date, config.language)
+    when = "" if deadline.date.day else words(" (expected in %(month)s; the exact day is not known)") % {"month": month}
+    event.add("description", f"{label}{when}. {base_url}{entry.permalink}")
     event.add("url", f"{base_url}{entry.permalink}")
     event.add("transp", "TRANSPARENT")
     return event
