@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 
+from newsletter.content.i18n import date_text
 from newsletter.content.markdown import search_words
 from newsletter.render.jobs import Files
 from newsletter.render.taxonomy import Placed, newest_first
@@ -38,9 +39,9 @@ def index_parts(placed: tuple[Placed, ...]) -> dict[str, tuple[Placed, ...]]:
     return {path: tuple(members) for path, members in parts.items()}
 
 
-def render_index_part(path: str, placed: tuple[Placed, ...]) -> Files:
+def render_index_part(path: str, placed: tuple[Placed, ...], language: str = "en") -> Files:
     """One part of the search index: a script adding ``placed`` to the list of developments."""
-    docs = [[p.entry.permalink, p.entry.title, _meta_line(p), p.entry.summary, _words(p)] for p in placed]
+    docs = [[p.entry.permalink, p.entry.title, _meta_line(p, language), p.entry.summary, _words(p)] for p in placed]
     data = json.dumps(docs, ensure_ascii=False, separators=(",", ":"))
     return {path: f"window.newsletterSearch = (window.newsletterSearch || []).concat({data});\n".encode()}
 
@@ -57,6 +58,6 @@ def _words(p: Placed) -> str:
     return f"{entry.search_words} {filed}"
 
 
-def _meta_line(p: Placed) -> str:
-    parts = [p.entry.date.display, *(a.short for a in p.entry.authorities), p.section.title]
+def _meta_line(p: Placed, language: str) -> str:
+    parts = [date_text(p.entry.date, language), *(a.short for a in p.entry.authorities), p.section.title]
     return " · ".join(parts)

@@ -117,7 +117,8 @@ def site_jobs(
     public_pages = all_pages if published is newsletter else site_pages(published, published_browsing, ())
     listed = tuple(page.url_path for page in public_pages if page.in_sitemap)
     jobs.append(Job(render_sitemap, (newsletter.config, listed)))
-    jobs += [Job(_search_index_part, (path, placed)) for path, placed in search_index.items()]
+    language = newsletter.config.language
+    jobs += [Job(_search_index_part, (path, placed, language)) for path, placed in search_index.items()]
     return jobs
 
 
@@ -147,8 +148,8 @@ def _asset(name: str, env: jinja2.Environment) -> Files:
     return {name: env.get_template(name).render().encode()}
 
 
-def _search_index_part(path: str, placed: tuple[Placed, ...], env: jinja2.Environment) -> Files:
-    return render_index_part(path, placed)
+def _search_index_part(path: str, placed: tuple[Placed, ...], language: str, env: jinja2.Environment) -> Files:
+    return render_index_part(path, placed, language)
 
 
 def site_pages(newsletter: Newsletter, browsing: Browsing, search_index: tuple[str, ...]) -> Iterator[AnyPage]:

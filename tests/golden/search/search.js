@@ -53,7 +53,14 @@
     return node;
   }
 
-  function show(results, query, root) {
+  /* The status line, in the page's language: the form carries its sentences, {count} and {query} to fill. */
+  function said(form, results, query) {
+    var sentence = results.length === 0 ? form.getAttribute("data-none")
+      : results.length === 1 ? form.getAttribute("data-one") : form.getAttribute("data-many");
+    return sentence.replace("{count}", String(results.length)).replace("{query}", query);
+  }
+
+  function show(results, query, root, form) {
     var list = document.getElementById("search-results");
     var status = document.getElementById("search-status");
     list.replaceChildren();
@@ -61,10 +68,7 @@
       status.textContent = "";
       return;
     }
-    status.textContent = results.length === 0
-      ? "No development matches \u201c" + query + "\u201d."
-      : results.length + (results.length === 1 ? " development matches" : " developments match")
-        + " \u201c" + query + "\u201d, newest first.";
+    status.textContent = said(form, results, query);
     results.forEach(function (doc) {
       var item = element("li");
       var title = element("h2", "development-title");
@@ -89,7 +93,7 @@
     }
     var input = form.querySelector("input[name=q]");
     var root = form.getAttribute("data-root");
-    var run = function () { show(search(docs, input.value), input.value, root); };
+    var run = function () { show(search(docs, input.value), input.value, root, form); };
     input.value = new URLSearchParams(window.location.search).get("q") || "";
     form.hidden = false;
     input.addEventListener("input", run);
