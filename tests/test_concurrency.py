@@ -220,3 +220,12 @@ def test_a_stopped_build_exits_with_its_own_code_and_leaves_nothing_behind(
     assert "Traceback" not in stderr
     assert tree(root / "output") == before
     assert leftovers(root) == []
+
+
+def test_a_command_run_in_process_leaves_the_callers_answer_to_sigterm(make_site: MakeSite) -> None:
+    """A program that runs commands in its own process (this test suite) keeps its own SIGTERM handling."""
+    before = signal.getsignal(signal.SIGTERM)
+    root = make_site()
+    built(root, "-q")
+    assert run("check", cwd=root).exit_code == 0
+    assert signal.getsignal(signal.SIGTERM) is before

@@ -17,7 +17,6 @@ import os
 import click
 
 from newsletter import __version__
-from newsletter.cli.common import handle_termination
 
 __all__ = ["COMMANDS", "main"]
 
@@ -56,4 +55,3 @@ def main(context: click.Context) -> None:
     """Build a regulatory newsletter: web edition, archive, email edition and feeds."""
     if os.environ.get("NO_COLOR"):  # no-color.org: any non-empty value turns colours off
         context.color = False
-    handle_termination()

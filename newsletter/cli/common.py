@@ -9,9 +9,11 @@ on a terminal and never when ``NO_COLOR`` is set.
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -76,15 +78,28 @@ def _terminated(signum: int, frame: object) -> None:
     raise Terminated()
 
 
-def handle_termination() -> None:
-    """Treat SIGTERM as Ctrl-C: staging folders are removed and the output is left whole."""
-    signal.signal(signal.SIGTERM, _terminated)
+@contextlib.contextmanager
+def _sigterm_as_ctrl_c() -> Iterator[None]:
+    """While a command works, treat SIGTERM as Ctrl-C: staging folders are removed, the output left whole.
+
+    The handler is put back afterwards, so that a program running commands
+    in its own process (a test suite) keeps its own answer to SIGTERM.
+    """
+    if threading.current_thread() is not threading.main_thread():  # only the main thread may set handlers
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def run_command(action: Callable[[], T], debug: bool) -> T:
     """Run a command's work, turning expected failures into messages and exit codes."""
     try:
-        return action()
+        with _sigterm_as_ctrl_c():
+            return action()
     except KeyboardInterrupt as interrupt:
         click.secho("stopped: the output folder is as the last finished build left it", fg="red", err=True)
         sys.exit(143 if isinstance(interrupt, Terminated) else 130)

@@ -11,7 +11,6 @@ from newsletter.cli.common import (
     Terminated,
     count,
     find_project,
-    handle_termination,
     print_problems,
     project_options,
     run_command,
@@ -90,8 +89,6 @@ def send_command(
     if dry_run:
         _dry_run(issue_id, recipients, set() if resend else already_sent(journal))
         return
-    handle_termination()
-
     def mailing() -> Outcome:
         try:
             return deliver(edition, recipients, server, journal, resend=resend, rate=rate, report=click.echo,
