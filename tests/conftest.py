@@ -16,8 +16,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import struct
 import subprocess
 import textwrap
+import zlib
 from collections.abc import Mapping
 from html.parser import HTMLParser
 from pathlib import Path
@@ -409,3 +411,13 @@ def chromium(profile: Path, *args: str) -> str:
         [CHROMIUM, *flags, *args], capture_output=True, text=True, timeout=120, check=True
     )
     return result.stdout
+
+
+def png(width: int, height: int) -> bytes:
+    """A valid, tiny PNG of the given size (all one colour)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + b"\x00" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")

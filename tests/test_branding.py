@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import base64
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import MINIMAL_CONFIG, MakeSite, built, replace_in, run
+from tests.conftest import MINIMAL_CONFIG, MakeSite, built, png, replace_in, run
 
 FOOTER = 'footer: "This update is **not legal advice**. [Contact us](https://firm.example/contact)."\n'
-# The smallest valid PNG: one transparent pixel.
-PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
-)
+PNG = png(1, 1)
 
 
 @pytest.fixture

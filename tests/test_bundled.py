@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import struct
-import zlib
 from pathlib import Path
 
 import pytest
@@ -12,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from newsletter.content.bundled import targets, without_code
-from tests.conftest import MakeSite, built, entry, replace_in
+from tests.conftest import MakeSite, built, entry, png, replace_in
 
 BODY = """\
 The regulator published a chart of the fines:
@@ -21,16 +19,6 @@ The regulator published a chart of the fines:
 
 Read [the draft measures](draft-measures.pdf) before the deadline.
 """
-
-
-def png(width: int, height: int) -> bytes:
-    """A valid, tiny PNG of the given size (all one colour)."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    rows = b"".join(b"\x00" + b"\x00" * width for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
 
 
 CHART = png(1200, 600)

@@ -25,6 +25,7 @@ JSON Feed ``tags``). An issue's item has those of all its developments.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import json
 import re
@@ -148,9 +149,15 @@ def term_feed(term: Term, placed: tuple[Placed, ...], config: Config, env: jinja
     )
 
 
+@functools.lru_cache(maxsize=16)
+def _sentence(env: jinja2.Environment, source: str) -> jinja2.Template:
+    """A feed sentence compiled once per environment, not once per feed (there is a feed per tag)."""
+    return env.from_string(source)
+
+
 def _words(env: jinja2.Environment, source: str, **values: str) -> str:
     """A sentence of the feed's fixed words in the newsletter's language, as plain text."""
-    return env.from_string(source).render(**values)
+    return _sentence(env, source).render(**values)
 
 
 def _development(placed: Placed, config: Config, template: jinja2.Template) -> FeedItem:
