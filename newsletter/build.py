@@ -76,7 +76,7 @@ def _build(project: Project, options: Options, on_stage: Progress, started: floa
     env = rebuild.environment(newsletter.config.language)
     with rebuild.spool() as spool:
         with _located_template_errors(project):
-            files = rebuild.render(output_jobs(newsletter, env, rebuild.template_names(env)), env, spool)
+            files = rebuild.render(output_jobs(newsletter, env, rebuild.template_names(env)), {"": env}, spool)
         problems = _checked_output(newsletter, files, checked + rebuild.vanished_pages(files), options)
         on_stage("writing")
         output = rebuild.write(files)
@@ -108,7 +108,7 @@ def render(project: Project, options: Options) -> Rendered:
     newsletter, problems = _assembled(project, rebuild)
     env = rebuild.environment(newsletter.config.language)
     with _located_template_errors(project):
-        files = run_jobs(output_jobs(newsletter, env, rebuild.template_names(env)), env)
+        files = run_jobs(output_jobs(newsletter, env, rebuild.template_names(env)), {"": env})
     return Rendered(newsletter, files, _checked_output(newsletter, files, problems, options))
 
 

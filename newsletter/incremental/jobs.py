@@ -17,13 +17,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
-
 from newsletter.incremental.cache import Cache, digest, tool_fingerprint
 from newsletter.incremental.fingerprints import Fingerprints
 from newsletter.incremental.parallel import run_all
 from newsletter.output import FileState, OutputFiles, Spool
-from newsletter.render.jobs import Job
+from newsletter.render.jobs import Environments, Job
 
 ESTIMATED_MS_PER_JOB = 5.0
 """Rendering one page or one issue's email edition, roughly, on one core."""
@@ -55,7 +53,7 @@ def _manifest_key(output: Path) -> str:
 
 def render_changed(
     jobs: Sequence[Job],
-    env: jinja2.Environment,
+    envs: Environments,
     fingerprints: Fingerprints,
     templates: str,
     previous: Manifest,
@@ -69,7 +67,7 @@ def render_changed(
     pending: list[tuple[str, Job]] = []
     root = os.path.join(output, "")  # site paths are joined to it as strings: one per output file
     for job in jobs:
-        key = digest(salt, job.name, fingerprints.of(job.inputs))
+        key = digest(salt, job.edition, job.name, fingerprints.of(job.inputs))
         paths = previous.jobs.get(key)
         if paths is not None and _intact(paths, previous, root):
             kept.update((path, previous.files[path]) for path in paths)
@@ -77,7 +75,7 @@ def render_changed(
         else:
             pending.append((key, job))
     rendered = run_all(
-        lambda index: spool.put(pending[index][1].run(env)),
+        lambda index: spool.put(pending[index][1].run(envs)),
         len(pending),
         ESTIMATED_MS_PER_JOB * len(pending),
     )

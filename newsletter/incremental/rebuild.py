@@ -29,7 +29,7 @@ from newsletter.model import Config
 from newsletter.options import BuildReport, CheckReport, Options
 from newsletter.output import OutputFiles, Spool, write_output
 from newsletter.project import Project
-from newsletter.render.jobs import Job, TemplateNames
+from newsletter.render.jobs import Environments, Job, TemplateNames
 from newsletter.render.templates import make_environment
 
 _DEVELOPMENT_PAGE = re.compile(r"issues/([^/]+)/([^/]+)/index\.html")
@@ -72,11 +72,11 @@ class Rebuild:
         with Spool(self.project.output_dir) as spool:
             yield spool
 
-    def render(self, jobs: Sequence[Job], env: jinja2.Environment, spool: Spool) -> OutputFiles:
+    def render(self, jobs: Sequence[Job], envs: Environments, spool: Spool) -> OutputFiles:
         """Render into ``spool`` the jobs whose files the output does not already hold."""
         seeds = self._read.seeds if self._read is not None else []
         files, self._made = render_changed(
-            jobs, env, Fingerprints(seeds),
+            jobs, envs, Fingerprints(seeds),
             folder_fingerprint(self.project.templates_dir) + folder_fingerprint(self.project.locales_dir),
             self._previous, self.project.output_dir, spool,
         )

@@ -90,7 +90,7 @@ Writer = Callable[[Feed, str, Config], bytes]
 
 def render_feeds(newsletter: Newsletter, env: jinja2.Environment) -> Files:
     """Render the archive feed in every format and a feed per section, authority and tag."""
-    return run_jobs(feed_jobs(newsletter, Browsing.of(newsletter)), env)
+    return run_jobs(feed_jobs(newsletter, Browsing.of(newsletter)), {"": env})
 
 
 def feed_jobs(newsletter: Newsletter, browsing: Browsing) -> list[Job]:

@@ -11,7 +11,7 @@ its templates mention ``issues``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,29 +21,37 @@ from jinja2 import meta
 Files = dict[str, bytes]
 """Rendered output: site path -> bytes. Every renderer returns one."""
 
+Environments = Mapping[str, jinja2.Environment]
+"""The template environment of each edition, by its code (``""`` for the newsletter's own language)."""
+
 
 @dataclass(frozen=True)
 class Job:
-    """Files made by calling ``render(*inputs, env)``."""
+    """Files made by calling ``render(*inputs, env)``, under ``<edition>/`` for another edition's."""
 
     render: Callable[..., Files]
     inputs: tuple[Any, ...]
+    edition: str = ""
+    """The code of the edition the files belong to (its folder), ``""`` for the newsletter's own."""
 
     @property
     def name(self) -> str:
         """The renderer's qualified name, part of the job's identity."""
         return f"{self.render.__module__}.{self.render.__qualname__}"
 
-    def run(self, env: jinja2.Environment) -> Files:
-        """Render this job's files."""
-        return self.render(*self.inputs, env)
+    def run(self, envs: Environments) -> Files:
+        """Render this job's files with its edition's environment, at their paths in the output."""
+        files = self.render(*self.inputs, envs[self.edition])
+        if not self.edition:
+            return files
+        return {f"{self.edition}/{path}": data for path, data in files.items()}
 
 
-def run_jobs(jobs: Iterable[Job], env: jinja2.Environment) -> Files:
+def run_jobs(jobs: Iterable[Job], envs: Environments) -> Files:
     """Every file of ``jobs``, rendered in this process (no cache, no fingerprints)."""
     files: Files = {}
     for job in jobs:
-        files.update(job.run(env))
+        files.update(job.run(envs))
     return files
 
 

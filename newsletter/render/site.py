@@ -95,7 +95,7 @@ def _url_path(path: str) -> str:
 
 def render_site(newsletter: Newsletter, env: jinja2.Environment) -> Files:
     """Render every page of the web edition, its assets, sitemap and search index."""
-    return run_jobs(site_jobs(newsletter, Browsing.of(newsletter), env), env)
+    return run_jobs(site_jobs(newsletter, Browsing.of(newsletter), env), {"": env})
 
 
 ARCHIVE_WIDE = frozenset({"issues", "newsletter"})
