@@ -24,11 +24,34 @@ a word starting with it.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
 
 from newsletter.content.i18n import date_text
 from newsletter.content.markdown import search_words
-from newsletter.render.jobs import Files
+from newsletter.render.jobs import Files, Job
 from newsletter.render.taxonomy import Placed, newest_first
+
+
+@dataclass(frozen=True)
+class SearchIndex:
+    """What the web edition needs for search: the jobs writing the index, and the search page's values."""
+
+    jobs: list[Job]
+    page_values: dict[str, Any]
+
+
+def search_index(placed: tuple[Placed, ...], language: str) -> SearchIndex:
+    """The index of the developments ``placed`` (what a build without drafts publishes), in ``language``."""
+    parts = index_parts(placed)
+    jobs = [Job(_index_part_file, (path, members, language)) for path, members in parts.items()]
+    return SearchIndex(jobs, {"index_parts": tuple(parts)})
+
+
+def _index_part_file(path: str, placed: tuple[Placed, ...], language: str, env: jinja2.Environment) -> Files:
+    return render_index_part(path, placed, language)
 
 
 def index_parts(placed: tuple[Placed, ...]) -> dict[str, tuple[Placed, ...]]:

@@ -16,7 +16,7 @@ import jinja2
 from newsletter.model import Entry, EntryRef, Newsletter
 from newsletter.render.fragments import shift_headings
 from newsletter.render.jobs import Files, Job, TemplateNames, run_jobs
-from newsletter.render.search import index_parts, render_index_part
+from newsletter.render.search import search_index
 from newsletter.render.sitemap import render_sitemap
 from newsletter.render.taxonomy import AUTHORITIES, Browsing, Placed, pages
 
@@ -109,16 +109,15 @@ def site_jobs(
     names = names or TemplateNames(env)
     # Search and the sitemap list what a build without drafts publishes, whatever this build shows.
     published, published_browsing = published_archive(newsletter, browsing)
-    search_index = index_parts(published_browsing.placed)
-    all_pages = list(site_pages(newsletter, browsing, tuple(search_index)))
+    search = search_index(published_browsing.placed, newsletter.config.language)
+    all_pages = list(site_pages(newsletter, browsing, search.page_values))
     settings_only = Newsletter(newsletter.config, ())  # one value for all such pages: fingerprinted once
     jobs = [Job(_page_file, (page, _as_seen(page, newsletter, settings_only, names))) for page in all_pages]
     jobs += [Job(_asset, (asset,)) for asset in ASSETS]
-    public_pages = all_pages if published is newsletter else site_pages(published, published_browsing, ())
+    public_pages = all_pages if published is newsletter else site_pages(published, published_browsing, {})
     listed = tuple(page.url_path for page in public_pages if page.in_sitemap)
     jobs.append(Job(render_sitemap, (newsletter.config, listed)))
-    language = newsletter.config.language
-    jobs += [Job(_search_index_part, (path, placed, language)) for path, placed in search_index.items()]
+    jobs += search.jobs
     return jobs
 
 
@@ -148,12 +147,8 @@ def _asset(name: str, env: jinja2.Environment) -> Files:
     return {name: env.get_template(name).render().encode()}
 
 
-def _search_index_part(path: str, placed: tuple[Placed, ...], language: str, env: jinja2.Environment) -> Files:
-    return render_index_part(path, placed, language)
-
-
-def site_pages(newsletter: Newsletter, browsing: Browsing, search_index: tuple[str, ...]) -> Iterator[AnyPage]:
-    """List the pages of the site; the search page loads the parts of the index at ``search_index``."""
+def site_pages(newsletter: Newsletter, browsing: Browsing, search_values: dict[str, Any]) -> Iterator[AnyPage]:
+    """List the pages of the site; the search page gets ``search_values`` (see :mod:`.search`)."""
     yield Page("index.html", "index.html", {"latest": newsletter.latest, "taxonomies": browsing.taxonomies})
     for issue in newsletter.issues:
         yield Page(f"{issue.path}index.html", "issue.html", {"issue": issue}, draft=issue.has_drafts)
@@ -192,7 +187,7 @@ def site_pages(newsletter: Newsletter, browsing: Browsing, search_index: tuple[s
     for timeline in browsing.timelines:
         yield Page(f"{timeline.path}index.html", "instrument.html", {"timeline": timeline})
     yield Page("upcoming/index.html", "upcoming.html")
-    yield Page("search/index.html", "search.html", {"index_parts": search_index})
+    yield Page("search/index.html", "search.html", search_values)
     # A 404 page is served at whatever address was not found, so relative links would break.
     yield Page("404.html", "404.html", {"url": AbsoluteUrl(newsletter.config.base_url)}, in_sitemap=False)
 
