@@ -54,22 +54,30 @@ class Rendered:
     problems: list[Problem]
 
 
-def build(project: Project, options: Options, on_stage: Progress = _quiet, on_busy: Progress = _quiet) -> BuildReport:
+def build(
+    project: Project,
+    options: Options,
+    on_stage: Progress = _quiet,
+    on_busy: Progress = _quiet,
+    rebuild_with: Callable[[Project, Options], Rebuild] = Rebuild,
+) -> BuildReport:
     """Validate, render and write the whole site; nothing is written if anything fails.
 
     ``on_stage`` is called with each name in ``STAGES`` as that step starts.
     Builds of one output folder take turns: ``on_busy`` is called with the
     folder before this one waits for another (see :func:`newsletter.output.output_lock`).
+    ``rebuild_with`` makes the build's :class:`Rebuild`, the keeper of what
+    earlier builds left to reuse.
     """
     started = time.perf_counter()
     project.check_output_dir()
     with output_lock(project.output_dir, lambda: on_busy(str(project.output_dir))):
-        return _build(project, options, on_stage, started)
+        return _build(rebuild_with(project, options), on_stage, started)
 
 
-def _build(project: Project, options: Options, on_stage: Progress, started: float) -> BuildReport:
+def _build(rebuild: Rebuild, on_stage: Progress, started: float) -> BuildReport:
     """The build itself, holding the output folder's lock."""
-    rebuild = Rebuild(project, options)
+    project, options = rebuild.project, rebuild.options
     on_stage("loading")
     newsletter, checked = _assembled(project, rebuild, on_stage)
     on_stage("rendering")
