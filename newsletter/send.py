@@ -40,7 +40,7 @@ import dkim
 
 from newsletter.build import render
 from newsletter.content.fields import SLUG
-from newsletter.content.settings import address_problem
+from newsletter.content.settings import READER_PLACEHOLDERS, address_problem
 from newsletter.errors import Problem, SendError
 from newsletter.incremental.cache import CACHE_DIR
 from newsletter.model import Config, Issue
@@ -289,7 +289,8 @@ def message_for(edition: Edition, recipient: Recipient) -> bytes:
         html_values[html.escape(url)] = html.escape(personal_url)
         text_values[url] = personal_url
     to = str(Address(display_name=recipient.name, addr_spec=recipient.email))
-    addressee = Addressee(to, personal_url, identifies_reader=bool(url and re.search(r"\{(email|token)\}", url)))
+    filled = url is not None and any(placeholder in url for placeholder in READER_PLACEHOLDERS)
+    addressee = Addressee(to, personal_url, identifies_reader=filled)
     return email_message(edition.issue, edition.config, _filled(edition.html, html_values),
                          _filled(edition.text, text_values), addressee)
 

@@ -70,8 +70,30 @@ def test_headers_name_sender_date_and_unsubscribe(issue: Path) -> None:
     assert message["From"] == "China Cyber Team <team@news.example.org>"
     assert message["Date"] == "Sun, 15 May 2022 08:00:00 +0000"
     assert message["List-Unsubscribe"] == "<https://news.example.org/unsubscribe>"
-    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert message["MIME-Version"] == "1.0"
+
+
+def test_the_message_says_it_is_bulk_mail_but_not_machine_made(issue: Path) -> None:
+    message = parse((issue / "email.eml").read_bytes())
+    assert message.get_all("Precedence") == ["bulk"], "keeps out-of-office replies away"
+    assert "Auto-Submitted" not in message, "the issue is written by people (RFC 3834)"
+
+
+@pytest.mark.parametrize(("link", "one_click"), [
+    ("https://news.example.org/unsubscribe", False),  # the same for every reader: it cannot say who leaves
+    ("https://news.example.org/leave?email={email}", False),  # filled in only when newsletter send sends it
+    ("'https://news.example.org/leave?id=*|UNIQID|*'", True),  # the mailing service fills in each reader
+    ("'https://news.example.org/leave?u=%recipient.id%'", True),
+    ("'http://news.example.org/leave?id=*|UNIQID|*'", False),  # RFC 8058 wants https
+])
+def test_the_exported_file_offers_one_click_only_with_a_link_naming_the_reader(
+    make_site: MakeSite, link: str, one_click: bool
+) -> None:
+    issue = build_email_site(make_site, {"newsletter.yaml": with_unsubscribe(link)})
+    message = parse((issue / "email.eml").read_bytes())
+    assert message["List-Unsubscribe"] == f"<{link.strip(chr(39))}>"
+    assert (message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click") is one_click
+    assert ("List-Unsubscribe-Post" in message) is one_click
 
 
 def test_a_mailto_unsubscribe_gets_no_one_click_header(make_site: MakeSite) -> None:

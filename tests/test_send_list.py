@@ -219,6 +219,7 @@ def test_a_fixed_link_gets_no_one_click_header_when_sent(
     assert message["List-Unsubscribe"] == f"<{FIXED_LINK}>"
     assert message["List-Unsubscribe-Post"] is None
     assert message["List-Id"] == "Test Newsletter <test-newsletter.news.example.org>"
+    assert message["Precedence"] == "bulk" and "Auto-Submitted" not in message
 
 
 def test_a_token_without_its_secret_is_an_error_before_sending(

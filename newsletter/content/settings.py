@@ -33,7 +33,6 @@ Every option, in one place (unknown keys are errors with a suggestion):
 from __future__ import annotations
 
 import dataclasses
-import re
 import zoneinfo
 from collections.abc import Collection
 from email import policy
@@ -45,6 +44,7 @@ from newsletter.content.i18n import translations
 from newsletter.content.layout import ASSETS_FOLDER
 from newsletter.content.loading import RawDocument
 from newsletter.content.markdown import render_markdown
+from newsletter.content.merge_tags import MERGE_TAG, is_merge_tag
 from newsletter.content.registry import REGISTRY_FIELDS, flat_authorities, read_registry, records
 from newsletter.content.urls import LINK_SCHEMES, WEB_SCHEMES, url_problem
 from newsletter.errors import Problem
@@ -61,14 +61,8 @@ LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 EMAIL_LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif")
 """Image kinds that every common mail client shows (Gmail and Outlook show no SVG, Outlook no WebP)."""
 EMAIL_FIELDS = ("from", "reply_to", "unsubscribe_url")
-MERGE_TAG = re.compile(
-    r"\*\|[A-Za-z0-9_:]+\|\*"  # Mailchimp: *|UNSUB|*
-    r"|\{\{\{?[\w .:-]+\}?\}\}"  # listmonk, Brevo, HubSpot, Postmark: {{ UnsubscribeURL }}
-    r"|<%[A-Za-z0-9_]+%>"  # SendGrid: <%asm_group_unsubscribe_raw_url%>
-    r"|%[A-Za-z0-9_.]+%"  # Mailgun: %unsubscribe_url%
-    r"|\[\[?[A-Za-z0-9_]+\]?\]"  # Campaign Monitor [unsubscribe], Mailjet [[UNSUB_LINK_EN]]
-)
-"""Placeholders that mailing services replace per recipient; they reach the email verbatim."""
+READER_PLACEHOLDERS = ("{email}", "{token}")
+"""What ``newsletter send`` fills in per reader in the ``unsubscribe_url``: the address and its signature."""
 MAX_UNSUBSCRIBE_CHARS = 900
 """Keeps ``List-Unsubscribe: <...>`` on one header line under RFC 5322's 998 bytes."""
 SECTION_FIELDS = ("id", "title", "numbered")
@@ -254,11 +248,6 @@ def unsubscribe_problem(value: str) -> str | None:
         return f"'{value}' uses the '{scheme}:' scheme"
     problem = url_problem(filled, LINK_SCHEMES)
     return problem.replace(f"'{filled}'", f"'{value}'") if problem else None
-
-
-def is_merge_tag(value: str) -> bool:
-    """Whether ``value`` is a single mailing-service placeholder such as ``*|UNSUB|*``."""
-    return MERGE_TAG.fullmatch(value) is not None
 
 
 def _sections(fields: Fields, language: str) -> tuple[SectionConfig, ...]:

@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 import css_inline
 import jinja2
 
+from newsletter.content.merge_tags import has_merge_tag
 from newsletter.errors import Problem
 from newsletter.model import Config, Issue, Newsletter
 from newsletter.render.jobs import Files
@@ -186,10 +187,17 @@ def email_message(
     unsubscribe = addressee.unsubscribe_url if addressee else config.email.unsubscribe_url
     if unsubscribe:
         message["List-Unsubscribe"] = f"<{unsubscribe}>"
-        # A sent copy offers one click only with a link that names its reader (RFC 8058); the
-        # exported file keeps the settings' link, which a mailing service makes personal.
-        if unsubscribe.lower().startswith("https://") and (addressee is None or addressee.identifies_reader):
+        if offers_one_click(unsubscribe, addressee):
             message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    # "Precedence: bulk" is not a standard (RFC 2076 lists it as non-standard and discouraged), but
+    # vacation and out-of-office responders have long checked it before answering (RFC 3834 lets them),
+    # list software and bulk senders add it, and Google's earlier bulk-sender guidelines asked for it:
+    # without it, a mailing brings back an automatic reply from each reader who is away. Every copy
+    # carries it, and the exported file too, being the same message. "Auto-Submitted: auto-generated"
+    # is left out on purpose: RFC 3834 reserves it for messages made by an automatic process (its
+    # absence means "made by a person"), and an issue is written by its editors; sending it to many
+    # readers does not make it machine-made.
+    message["Precedence"] = "bulk"
     message["MIME-Version"] = "1.0"
     message["Content-Type"] = "multipart/alternative"
     # A fixed boundary keeps rebuilds byte-identical; a hash of both parts cannot occur in them.
@@ -203,6 +211,23 @@ def email_message(
     message.set_payload(parts)
     message.set_boundary(boundary)
     return _with_payloads(message.as_bytes(), payloads)
+
+
+def offers_one_click(unsubscribe_url: str, addressee: Addressee | None) -> bool:
+    """Whether the message may declare ``List-Unsubscribe-Post: List-Unsubscribe=One-Click``.
+
+    RFC 8058 has the receiving mail program POST to the https link with no
+    further step, so the link itself must say who is leaving. A sent copy
+    says so when ``newsletter send`` filled in the reader's ``{email}`` or
+    ``{token}``; the exported file when its https link carries a mailing
+    service's merge tag, which the service replaces per reader. A fixed
+    link would unsubscribe no one, or the wrong person: no header.
+    """
+    if not unsubscribe_url.lower().startswith("https://"):
+        return False
+    if addressee is not None:
+        return addressee.identifies_reader
+    return has_merge_tag(unsubscribe_url)
 
 
 def _encoded(body: str) -> tuple[str, bytes]:
