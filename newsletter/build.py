@@ -81,10 +81,11 @@ def _build(rebuild: Rebuild, on_stage: Progress, started: float) -> BuildReport:
     on_stage("loading")
     newsletter, checked = _assembled(project, rebuild, on_stage)
     on_stage("rendering")
-    env = rebuild.environment(newsletter.config.language)
+    envs = _environments(newsletter, rebuild)
+    names = {code: rebuild.template_names(env) for code, env in envs.items()}
     with rebuild.spool() as spool:
         with _located_template_errors(project):
-            files = rebuild.render(output_jobs(newsletter, env, rebuild.template_names(env)), {"": env}, spool)
+            files = rebuild.render(output_jobs(newsletter, envs, names), envs, spool)
         problems = _checked_output(newsletter, files, checked + rebuild.vanished_pages(files), options)
         on_stage("writing")
         output = rebuild.write(files)
@@ -92,8 +93,15 @@ def _build(rebuild: Rebuild, on_stage: Progress, started: float) -> BuildReport:
     report = BuildReport(output.files, problems, counted.issues, counted.entries, time.perf_counter() - started,
                          counted.draft_issues, counted.draft_entries)
     # A check also compiles the templates no page uses; once they do, this build found all a check would.
-    rebuild.record_build(report, output, counted, all_compile=not template_syntax_problems(env, project.root))
+    all_compile = not template_syntax_problems(envs[""], project.root)
+    rebuild.record_build(report, output, counted, all_compile)
     return report
+
+
+def _environments(newsletter: Newsletter, rebuild: Rebuild) -> dict[str, jinja2.Environment]:
+    """The template environment of each edition, by its code, in its language."""
+    return {edition.config.edition: rebuild.environment(edition.config.language)
+            for edition in (newsletter, *newsletter.editions)}
 
 
 def check(project: Project, options: Options) -> tuple[Newsletter, list[Problem]]:
@@ -114,9 +122,10 @@ def render(project: Project, options: Options) -> Rendered:
     """Validate and render everything in memory, writing no output; raise ContentError on errors."""
     rebuild = Rebuild(project, options)
     newsletter, problems = _assembled(project, rebuild)
-    env = rebuild.environment(newsletter.config.language)
+    envs = _environments(newsletter, rebuild)
+    names = {code: rebuild.template_names(env) for code, env in envs.items()}
     with _located_template_errors(project):
-        files = run_jobs(output_jobs(newsletter, env, rebuild.template_names(env)), {"": env})
+        files = run_jobs(output_jobs(newsletter, envs, names), envs)
     return Rendered(newsletter, files, _checked_output(newsletter, files, problems, options))
 
 

@@ -132,6 +132,27 @@ class Author:
 
 
 @dataclass(frozen=True)
+class Edition:
+    """Another language's edition of the newsletter, from ``languages:`` in ``newsletter.yaml``.
+
+    Its pages mirror the newsletter's under ``<code>/``; its issues are those
+    with an ``issue.<code>.yaml``, its developments the ``<slug>.<code>.md``
+    beside each original (or the original itself, marked, where there is none).
+    """
+
+    code: str
+    """The edition's folder on the site and the suffix of its files: ``zh``."""
+    language: str
+    """Its BCP 47 tag: ``zh-Hans``."""
+    name: str
+    """The language's own name for itself, for the language switcher: ``中文``."""
+    title: str
+    description: str
+    sections: tuple[SectionConfig, ...]
+    email: EmailConfig
+
+
+@dataclass(frozen=True)
 class Config:
     """``newsletter.yaml``, validated."""
 
@@ -151,6 +172,12 @@ class Config:
     """An absolute https URL, or the site path of a file under ``assets/``."""
     authors: tuple[Author, ...] = ()
     """The ``authors`` map: with it, entries name their authors by id; without it, by name as written."""
+    editions: tuple[Edition, ...] = ()
+    """The other languages' editions (``languages:``); every edition's settings list them all."""
+    edition: str = ""
+    """Which edition these settings are of: an edition's code, ``""`` for the newsletter's own language."""
+    language_name: str = "English"
+    """The newsletter's own language's name for itself, for the language switcher."""
 
     @property
     def logo_url(self) -> str | None:
@@ -319,6 +346,8 @@ class Entry:
     """Its former addresses, first the first: each gets a page that sends the reader on."""
     authors: tuple[Author, ...] = ()
     """Who wrote it, in the order of its byline."""
+    language: str = ""
+    """In another language's edition, the language an untranslated development is shown in; else empty."""
 
     @property
     def ref(self) -> EntryRef:
@@ -383,8 +412,21 @@ class Section:
 
 
 @dataclass(frozen=True)
+class IssueTranslation:
+    """An issue's words in another language's edition (``issue.<code>.yaml``), and its developments there."""
+
+    code: str
+    source_path: str
+    title: str
+    summary: str
+    intro_html: str
+    entries: tuple[Entry, ...]
+    """Every development of the issue as that edition shows it: translated, or the original marked with its language."""
+
+
+@dataclass(frozen=True)
 class Issue:
-    """One edition of the newsletter."""
+    """One issue of the newsletter."""
 
     id: str
     source_path: str
@@ -398,6 +440,8 @@ class Issue:
     coming_up: tuple[Deadline, ...] = ()
     files: tuple[tuple[str, bytes], ...] = ()
     """The images and attachments of the issue's folder, by file name, published beside its page."""
+    translations: tuple[IssueTranslation, ...] = ()
+    """The issue in the other languages' editions it is part of."""
 
     @property
     def path(self) -> str:
@@ -440,6 +484,8 @@ class Newsletter:
     """The files of the project's ``assets/`` folder by site path, published as they are."""
     without_drafts: Newsletter | None = None
     """In a build that includes drafts, the newsletter a build without them makes (see ``published``)."""
+    editions: tuple[Newsletter, ...] = ()
+    """The other languages' editions, each a newsletter of its own issues (see :class:`Edition`)."""
 
     def published(self) -> Newsletter:
         """What may leave the building: the newsletter without drafts, for feeds, calendars, sitemap and search."""

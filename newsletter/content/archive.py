@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 
 from newsletter.content.issues import IssueResult, without_draft_entries
 from newsletter.content.lifecycle import FolderReferences, dangling
+from newsletter.content.translations import edition_config, issues_in_edition
 from newsletter.errors import Problem, errors_in
 from newsletter.model import Config, Deadline, Entry, Issue, Newsletter, newest_first, soonest_first
 from newsletter.options import Options
@@ -88,11 +89,20 @@ def collect(
         return None, sorted(problems)
     issues = [issue for issue, _ in results if issue]
     problems += filed_twice(issues)
-    newsletter = _assembled(config, issues, options.as_of)
+    newsletter = _with_editions(config, issues, options.as_of)
     if options.drafts:  # the same archive as a build without drafts makes, for what is published from it
         published = [without_draft_entries(issue) for issue in issues if not issue.draft]
-        newsletter = dataclasses.replace(newsletter, without_drafts=_assembled(config, published, options.as_of))
+        newsletter = dataclasses.replace(newsletter, without_drafts=_with_editions(config, published, options.as_of))
     return newsletter, sorted(problems)
+
+
+def _with_editions(config: Config, issues: Sequence[Issue], as_of: dt.date | None) -> Newsletter:
+    """The archive of ``issues``, and of their translations each other language's edition."""
+    archive = _assembled(config, issues, as_of)
+    # As of the same day as the archive: an edition's newest issue may be older than the archive's.
+    editions = tuple(_assembled(edition_config(config, edition), issues_in_edition(issues, edition), archive.as_of)
+                     for edition in config.editions)
+    return dataclasses.replace(archive, editions=editions)
 
 
 def filed_twice(issues: Iterable[Issue]) -> list[Problem]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from newsletter.content.bundled import sized_images, target_problems
 from newsletter.content.fields import SLUG, Fields, did_you_mean, xml_invalid_character
@@ -95,7 +96,7 @@ def read_entries(
         problems.extend(doc.problems)
         if doc.ok:
             written = _read_fields(doc, config, EntryRef(issue_id, slug), problems)
-            found = _bundle_problems(doc, written, bundled) if written is not None else []
+            found = bundle_problems(doc, written.body, written.highlight, bundled) if written is not None else []
             problems.extend(found)
             if written is not None and not errors_in(found):
                 entries.append(_entry(written, doc.path, slug, issue_id, config, bundled))
@@ -121,7 +122,7 @@ def _read_fields(doc: RawDocument, config: Config, ref: EntryRef, problems: list
     draft = fields.boolean("draft")
     lifecycle = read_lifecycle(fields)
     instruments = _instruments(fields, config)
-    body = _body(doc, fields, needs_body=section != "views")
+    body = read_body(doc, fields, needs_body=section != "views")
     aliases = read_aliases(fields, ref.issue_id, ref.slug)
     authors = _authors(fields, config)
     if not draft:
@@ -144,19 +145,19 @@ def _read_fields(doc: RawDocument, config: Config, ref: EntryRef, problems: list
     )
 
 
-def _bundle_problems(doc: RawDocument, written: _Written, bundled: Mapping[str, bytes]) -> list[Problem]:
+def bundle_problems(doc: RawDocument, body: str, highlight: str | None, bundled: Mapping[str, bytes]) -> list[Problem]:
     """Images and attachments that the body or highlight names but the folder lacks; images without alt text."""
     folder = doc.path.rsplit("/", 1)[0] + "/"
     problems = []
-    for offset, message in target_problems(written.body, bundled, folder):
+    for offset, message in target_problems(body, bundled, folder):
         if doc.body is not None:  # Markdown after the front matter: located exactly
-            line = doc.body_line + written.body.count("\n", 0, offset)
-            column = offset - (written.body.rfind("\n", 0, offset) + 1) + 1
+            line = doc.body_line + body.count("\n", 0, offset)
+            column = offset - (body.rfind("\n", 0, offset) + 1) + 1
             problems.append(Problem(doc.path, line, column, message))
         else:
             problems.append(doc.problem(("body",), message))
     problems += [doc.problem(("highlight",), message)
-                 for _, message in target_problems(written.highlight or "", bundled, folder)]
+                 for _, message in target_problems(highlight or "", bundled, folder)]
     return problems
 
 
@@ -165,33 +166,48 @@ def _entry(
 ) -> Entry:
     """Build the entry's values: render its Markdown, derive its plain text, summary and search words."""
     page_url = f"{config.base_url}issues/{issue_id}/"
-    body_html = sized_images(render_markdown(written.body, page_url, slug), page_url, bundled)
-    highlight_html = sized_images(render_markdown(written.highlight, page_url, f"{slug}-highlight"), page_url,
-                                  bundled) if written.highlight else None
-    body_text, highlight_text = plain_text(body_html), plain_text(highlight_html or "")
-    words = [written.title, body_text, highlight_text, *(source.title for source in written.sources)]
+    text = rendered_text(written.title, written.body, written.highlight, written.sources, page_url, slug, bundled)
     return Entry(
         issue_id=issue_id,
         slug=slug,
         source_path=source_path,
-        title=written.title,
         section_id=written.section,
         date=written.date,
-        body_html=body_html,
         authorities=written.authorities,
         tags=written.tags,
         sources=written.sources,
         url=written.url,
-        highlight_html=highlight_html,
         order=written.order,
         draft=written.draft,
         lifecycle=written.lifecycle,
         instruments=written.instruments,
-        summary=excerpt(body_text or highlight_text),
-        search_words=search_words(words),
         aliases=written.aliases,
         authors=written.authors,
+        **text,
     )
+
+
+def rendered_text(
+    title: str, body: str, highlight: str | None, sources: Iterable[Source], page_url: str, slug: str,
+    bundled: Mapping[str, bytes],
+) -> dict[str, Any]:
+    """The words of a development as an :class:`Entry` holds them, for its page at ``page_url``.
+
+    Its title, its Markdown rendered and sanitized (bundled images sized),
+    and what is derived from them: the summary and the search words.
+    """
+    body_html = sized_images(render_markdown(body, page_url, slug), page_url, bundled)
+    highlight_html = sized_images(render_markdown(highlight, page_url, f"{slug}-highlight"), page_url,
+                                  bundled) if highlight else None
+    body_text, highlight_text = plain_text(body_html), plain_text(highlight_html or "")
+    words = [title, body_text, highlight_text, *(source.title for source in sources)]
+    return {
+        "title": title,
+        "body_html": body_html,
+        "highlight_html": highlight_html,
+        "summary": excerpt(body_text or highlight_text),
+        "search_words": search_words(words),
+    }
 
 
 def _warn_about_dates(doc: RawDocument, date: EntryDate | None, life: Lifecycle, problems: list[Problem]) -> None:
@@ -223,7 +239,8 @@ def _section_id(fields: Fields, config: Config) -> str | None:
     return section
 
 
-def _body(doc: RawDocument, fields: Fields, needs_body: bool) -> str:
+def read_body(doc: RawDocument, fields: Fields, needs_body: bool) -> str:
+    """The Markdown body: after the front matter, or under ``body``; checked for what cannot be published."""
     if doc.body is not None:
         body = doc.body
         bad = xml_invalid_character(body)

@@ -32,6 +32,29 @@ def is_english(language: str) -> bool:
     return language.split("-")[0].lower() == "en"
 
 
+def language_name(language: str) -> str:
+    """The language's name for itself, as a language switcher shows it: ``English``, ``中文``."""
+    if is_english(language):
+        return "English"
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        locale = Locale.parse(locale_name(language))
+    except (ValueError, UnknownLocaleError):
+        return language
+    return locale.get_language_name(locale) or language
+
+
+def language_label(language: str, shown: str) -> str:
+    """The name of the language ``shown`` as ``language`` writes it: ``English``, ``英语``."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(locale_name(shown)).get_language_name(locale_name(language)) or shown
+    except (ValueError, UnknownLocaleError):
+        return shown
+
+
 def date_text(date: dt.date | EntryDate, language: str) -> str:
     """A date (an issue's, or an entry's, perhaps known to the month only) as ``language`` writes it."""
     day = date.day if isinstance(date, dt.date) else date.day

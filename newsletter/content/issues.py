@@ -17,7 +17,8 @@ from newsletter.content.fields import SLUG, Fields
 from newsletter.content.layout import ENTRY_SUFFIXES, ISSUE_FILE
 from newsletter.content.loading import RawDocument, RawIssue
 from newsletter.content.markdown import render_markdown
-from newsletter.errors import Problem
+from newsletter.content.translations import read_translations, split_translations
+from newsletter.errors import Problem, errors_in
 from newsletter.model import Config, Entry, Issue, Item, Section, month_year, reading_order
 from newsletter.options import Options
 
@@ -69,7 +70,8 @@ def _read_issue(raw: RawIssue, config: Config) -> tuple[Issue | None, list[Probl
         intro = str(raw.meta.data.get("intro") or "")
         problems.extend(raw.meta.problem(("intro",), message)
                         for _, message in target_problems(intro, bundled, f"{raw.folder}/"))
-    entries = read_entries(raw.entries, config, issue_id, problems, bundled)
+    originals, translated = split_translations(raw.entries, config, problems)
+    entries = read_entries(originals, config, issue_id, problems, bundled)
     problems.extend(
         Problem(path, 1, 1, f"file is not read: entries are {', '.join(ENTRY_SUFFIXES)} files "
                 "(start the name with _ to keep a file here on purpose)", "warning")
@@ -85,7 +87,12 @@ def _read_issue(raw: RawIssue, config: Config) -> tuple[Issue | None, list[Probl
         if (grouped := [e for e in entries if e.section_id == section.id])
     )
     intro_html = sized_images(meta.intro_html, f"{config.base_url}{meta.path}", bundled)
-    return dataclasses.replace(meta, sections=sections, files=tuple(raw.bundled), intro_html=intro_html), problems
+    issue = dataclasses.replace(meta, sections=sections, files=tuple(raw.bundled), intro_html=intro_html)
+    assert raw.meta is not None
+    translations = read_translations(issue, raw.meta, originals, translated, config, bundled, problems, ISSUE_FIELDS)
+    if errors_in(problems):
+        return None, problems
+    return dataclasses.replace(issue, translations=translations), problems
 
 
 def _bundled_warnings(raw: RawIssue) -> list[Problem]:

@@ -25,6 +25,8 @@ Every option, in one place (unknown keys are errors with a suggestion):
 ``authors``        map of id to ``{name, title, email, url, name_zh}``: the writers entries
                    name in their ``authors`` field, by id (an unknown id is an error).
                    Without it, entries write the names themselves.
+``languages``      the other languages' editions, by code: ``zh: {language: zh-Hans, title, ...}``
+                   (see ``editions.py``).
 ``logo``           an https URL, or a file of the project's ``assets/`` folder (which is
                    copied to ``output/assets/``); shown with the newsletter's title as its
                    text on every page and in the email's masthead.
@@ -39,8 +41,9 @@ from email import policy
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
+from newsletter.content.editions import read_editions
 from newsletter.content.fields import SLUG, Fields
-from newsletter.content.i18n import translations
+from newsletter.content.i18n import language_name, translations
 from newsletter.content.layout import ASSETS_FOLDER
 from newsletter.content.loading import RawDocument
 from newsletter.content.markdown import render_markdown
@@ -54,7 +57,7 @@ from newsletter.options import Options
 CONFIG_FIELDS = (
     "title", "base_url", "description", "language", "timezone",
     "email", "sections", "authorities", "registry", "feed_limit", "page_size", "footer", "logo",
-    "authors",
+    "authors", "languages",
 )
 AUTHOR_FIELDS = ("name", "title", "email", "url", "name_zh")
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
@@ -113,7 +116,9 @@ def read_config(
         footer_html=_footer(fields, _with_slash(base_url or "")),
         logo=_logo(fields, assets),
         authors=_authors(fields),
+        language_name=language_name(language),
     )
+    config = dataclasses.replace(config, editions=read_editions(fields, config, _email))
     return (None if any(p.severity == "error" for p in problems) else config), problems
 
 

@@ -22,6 +22,7 @@ are jobs of their own: add a page to ``site.site_pages`` and it is built.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 
 import jinja2
@@ -29,10 +30,11 @@ import jinja2
 from newsletter.errors import Problem
 from newsletter.model import Newsletter
 from newsletter.render.calendar import render_calendars
+from newsletter.render.editions import Editions
 from newsletter.render.email import email_problems, render_email
 from newsletter.render.feeds import feed_jobs
-from newsletter.render.jobs import Files, Job, TemplateNames
-from newsletter.render.site import published_archive, site_jobs
+from newsletter.render.jobs import Environments, Files, Job, TemplateNames
+from newsletter.render.site import WebSite
 from newsletter.render.taxonomy import Browsing
 
 Renderer = Callable[[Newsletter, jinja2.Environment], Files]
@@ -51,14 +53,30 @@ WHOLE_ARCHIVE: tuple[Renderer, ...] = (calendars,)
 
 
 def output_jobs(
-    newsletter: Newsletter, env: jinja2.Environment, names: TemplateNames | None = None
+    newsletter: Newsletter, envs: Environments, names: Mapping[str, TemplateNames] | None = None
 ) -> list[Job]:
-    """Every output file of a build, as jobs that each see only what they depend on."""
-    browsing = Browsing.of(newsletter)
-    jobs = site_jobs(newsletter, browsing, env, names)
+    """Every output file of a build, as jobs that each see only what they depend on.
+
+    The newsletter's own edition is at the root of the output; each other
+    language's edition (``newsletter.editions``) mirrors it in its folder,
+    rendered with its own environment (``envs`` by edition code).
+    """
+    editions = (newsletter, *newsletter.editions)
+    sites = [WebSite.of(edition, Browsing.of(edition)) for edition in editions]
+    links = Editions([(site.newsletter.config, site.url_paths) for site in sites])
+    jobs = [sites[0].sitemap_job(links, sites)]
+    for site in sites:
+        code = site.newsletter.config.edition
+        made = site.jobs(envs[code], links, names[code] if names else None) + _edition_files(site)
+        jobs += [dataclasses.replace(job, edition=code) for job in made] if code else made
+    return jobs
+
+
+def _edition_files(site: WebSite) -> list[Job]:
+    """Everything of one edition but its web pages: feeds, emails, calendars, copied files."""
     # Feeds and calendars leave the site: they show what a build without drafts shows.
-    published, published_browsing = published_archive(newsletter, browsing)
-    jobs += feed_jobs(published, published_browsing)
+    newsletter, published = site.newsletter, site.published
+    jobs = feed_jobs(published, site.published_browsing)
     jobs += [
         Job(render, (Newsletter(newsletter.config, (issue,)),))
         for render in PER_ISSUE

@@ -7,16 +7,18 @@ social-media tags, the sitemap and the 404 page use absolute URLs.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
+from urllib.parse import quote
 
 import jinja2
 
 from newsletter.model import Entry, EntryRef, Newsletter
+from newsletter.render.editions import Editions, Language, alternates
 from newsletter.render.fragments import shift_headings
 from newsletter.render.jobs import Files, Job, TemplateNames, run_jobs
-from newsletter.render.search import search_index
+from newsletter.render.search import SearchIndex, search_index
 from newsletter.render.sitemap import render_sitemap
 from newsletter.render.taxonomy import AUTHORITIES, Browsing, Placed, pages
 
@@ -95,30 +97,63 @@ def _url_path(path: str) -> str:
 
 def render_site(newsletter: Newsletter, env: jinja2.Environment) -> Files:
     """Render every page of the web edition, its assets, sitemap and search index."""
-    return run_jobs(site_jobs(newsletter, Browsing.of(newsletter), env), {"": env})
+    site = WebSite.of(newsletter, Browsing.of(newsletter))
+    editions = Editions([(newsletter.config, site.url_paths)])
+    jobs = [*site.jobs(env, editions), site.sitemap_job(editions, [site])]
+    return run_jobs(jobs, {"": env})
 
 
 ARCHIVE_WIDE = frozenset({"issues", "newsletter"})
 """Context variables of every page that carry the whole archive (see ``render_page``)."""
 
 
-def site_jobs(
-    newsletter: Newsletter, browsing: Browsing, env: jinja2.Environment, names: TemplateNames | None = None
-) -> list[Job]:
-    """A job per page, given the archive only if its templates read it; assets, sitemap, search index."""
-    names = names or TemplateNames(env)
-    # Search and the sitemap list what a build without drafts publishes, whatever this build shows.
-    published, published_browsing = published_archive(newsletter, browsing)
-    search = search_index(published_browsing.placed, newsletter.config.language)
-    all_pages = list(site_pages(newsletter, browsing, search.page_values))
-    settings_only = Newsletter(newsletter.config, ())  # one value for all such pages: fingerprinted once
-    jobs = [Job(_page_file, (page, _as_seen(page, newsletter, settings_only, names))) for page in all_pages]
-    jobs += [Job(_asset, (asset,)) for asset in ASSETS]
-    public_pages = all_pages if published is newsletter else site_pages(published, published_browsing, {})
-    listed = tuple(page.url_path for page in public_pages if page.in_sitemap)
-    jobs.append(Job(render_sitemap, (newsletter.config, listed)))
-    jobs += search.jobs
-    return jobs
+@dataclass(frozen=True)
+class WebSite:
+    """The pages of one edition's web site, listed, and what search and the sitemap show of them."""
+
+    newsletter: Newsletter
+    pages: list[AnyPage]
+    public_pages: list[AnyPage]
+    """The pages a build without drafts makes: what the sitemap lists."""
+    search: SearchIndex
+    published: Newsletter
+    """What a build without drafts makes: what leaves the site (feeds, calendars) shows."""
+    published_browsing: Browsing
+
+    @classmethod
+    def of(cls, newsletter: Newsletter, browsing: Browsing) -> WebSite:
+        """List the pages of ``newsletter``, browsed as ``browsing``."""
+        # Search and the sitemap list what a build without drafts publishes, whatever this build shows.
+        published, published_browsing = published_archive(newsletter, browsing)
+        search = search_index(published_browsing.placed, newsletter.config.language)
+        pages = list(site_pages(newsletter, browsing, search.page_values))
+        public = pages if published is newsletter else list(site_pages(published, published_browsing, {}))
+        return cls(newsletter, pages, public, search, published, published_browsing)
+
+    @property
+    def url_paths(self) -> list[str]:
+        """The paths readers see of every page: what another edition's pages may link to."""
+        return [page.url_path for page in self.pages]
+
+    def jobs(self, env: jinja2.Environment, editions: Editions, names: TemplateNames | None = None) -> list[Job]:
+        """A job per page, given the archive only if its templates read it; assets, search index."""
+        names = names or TemplateNames(env)
+        newsletter, config = self.newsletter, self.newsletter.config
+        settings_only = Newsletter(config, ())  # one value for all such pages: fingerprinted once
+        jobs = [Job(_page_file, (page, _as_seen(page, newsletter, settings_only, names),
+                                 editions.links(config, page.url_path)))
+                for page in self.pages]
+        jobs += [Job(_asset, (asset,)) for asset in ASSETS]
+        return jobs + self.search.jobs
+
+    def sitemap_job(self, editions: Editions, sites: Sequence[WebSite]) -> Job:
+        """The sitemap of every edition's public pages, each with its counterparts, and ``robots.txt``."""
+        listed = tuple(
+            (site.newsletter.config.base_url + quote(page.url_path),
+             editions.alternates(site.newsletter.config, page.url_path))
+            for site in sites for page in site.public_pages if page.in_sitemap
+        )
+        return Job(render_sitemap, (self.newsletter.config, listed))
 
 
 def published_archive(newsletter: Newsletter, browsing: Browsing) -> tuple[Newsletter, Browsing]:
@@ -139,8 +174,10 @@ def _as_seen(page: AnyPage, newsletter: Newsletter, settings_only: Newsletter, n
     return settings_only
 
 
-def _page_file(page: AnyPage, newsletter: Newsletter, env: jinja2.Environment) -> Files:
-    return {page.path: render_page(page, newsletter, env)}
+def _page_file(
+    page: AnyPage, newsletter: Newsletter, languages: tuple[Language, ...], env: jinja2.Environment
+) -> Files:
+    return {page.path: render_page(page, newsletter, env, languages)}
 
 
 def _asset(name: str, env: jinja2.Environment) -> Files:
@@ -219,8 +256,13 @@ class AbsoluteUrl:
         return self.base_url + target
 
 
-def render_page(page: AnyPage, newsletter: Newsletter, env: jinja2.Environment) -> bytes:
-    """Render one page with the values every template can use."""
+def render_page(
+    page: AnyPage, newsletter: Newsletter, env: jinja2.Environment, languages: tuple[Language, ...] = ()
+) -> bytes:
+    """Render one page with the values every template can use.
+
+    ``languages`` are the page's links to the other editions (see :mod:`.editions`).
+    """
     config = newsletter.config
     html = env.get_template(page.template).render(
         site=config,
@@ -229,6 +271,8 @@ def render_page(page: AnyPage, newsletter: Newsletter, env: jinja2.Environment) 
         page_path=page.path,
         canonical=config.base_url + page.url_path,
         draft=page.draft,
+        languages=languages,
+        alternates=alternates(languages),
         shift_headings=shift_headings,
         **page.values,
     )

@@ -23,7 +23,7 @@ from typing import Any
 
 import jinja2
 
-from newsletter.content.i18n import date_text, is_english, translations
+from newsletter.content.i18n import date_text, is_english, language_label, translations
 from newsletter.model import Authority, Entry, EntryDate, Lifecycle
 from newsletter.render.text import display_width, wrap
 
@@ -60,6 +60,7 @@ def make_environment(
     env.globals["key_dates"] = functools.partial(key_dates, Words(messages.gettext, dates))
     env.globals["status_line"] = functools.partial(status_line, Words(messages.gettext, dates))
     env.globals["authority_label"] = english_label if is_english(language) else chinese_label
+    env.globals["language_label"] = functools.partial(language_label, language)
     env.filters["long_date"] = dates
     env.filters["local_images"] = local_images
     env.filters["wrap"] = wrap
