@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 from types import MethodType
@@ -25,6 +26,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import nh3
+
+from newsletter.content.stemming import stem
 
 if TYPE_CHECKING:
     import markdown
@@ -234,16 +237,6 @@ _SPACE = re.compile(r"\s+")
 _NOTE_MARKS = re.compile(r'<sup id="[^"]*-fnref\d*-[^"]*">.*?</sup>|<a class="footnote-backref"[^>]*>.*?</a>')
 _BLOCK_END = re.compile(r"</(p|li|h[1-6]|blockquote|pre|tr|td|th|dd|dt)>|<br\s*/?>")
 
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-WORD = re.compile(f"[{_HAN}]+|[^\\W_{_HAN}]+")
-"""A run of letters and digits, or a run of Chinese characters (Chinese has no spaces).
-
-Must split text as ``WORD`` in ``templates/search/search.js`` does."""
-
-
-_HAN_CHARACTER = re.compile(f"[{_HAN}]")
-
-
 def plain_text(fragment: str) -> str:
     """The text of an HTML fragment on one line, entities decoded; footnote marks and back-links left out."""
     spaced = _BLOCK_END.sub(" ", _NOTE_MARKS.sub("", fragment))
@@ -258,22 +251,82 @@ def excerpt(text: str, limit: int = 200) -> str:
     return cut.rstrip(" ,;:.-—") + "…"
 
 
-def words(text: str) -> list[str]:
-    """Split text into lowercase search words; Chinese into each character and each pair of neighbours.
+# --- Search words ------------------------------------------------------------------------
+
+_CJK = "\u3040-\u309f\u30a0-\u30fa\u30fc-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+"""Chinese, Japanese (kana) and Korean (Hangul) characters: written without spaces between words."""
+
+WORD = re.compile(f"[{_CJK}]+|[^\\W_{_CJK}]+")
+"""A run of letters and digits, or a run of CJK characters.
+
+Must split text as ``TOKEN`` in ``templates/search/search.js`` does."""
+
+_CJK_START = re.compile(f"[{_CJK}]")
+
+PAIR = "_"
+"""What joins the two words of a pair (never part of a word)."""
+
+
+def fold(text: str) -> str:
+    """``text`` as search compares it: compatibility forms unified (NFKC: full-width ``ＡＩ`` is ``ai``), lowercase."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def is_cjk(token: str) -> bool:
+    """Whether ``token`` is a run of CJK characters (not an English or other word)."""
+    return _CJK_START.match(token) is not None
+
+
+def tokens(text: str) -> list[str]:
+    """The tokens of ``text`` in order: each word as its English stem, each run of CJK characters whole."""
+    return [run if is_cjk(run) else stem(run) for run in WORD.findall(fold(text))]
+
+
+def cjk_terms(run: str) -> list[str]:
+    """A run of CJK characters as the index holds it: each character, then each pair of neighbours.
 
     A search for 网络 must find 网络安全 but not 网上交易 and 联络 in one text,
     nor 络网: the pairs (网络, 络安, 安全) keep the order and adjacency that
     single characters lose. A one-character query still finds its character.
     """
-    found = []
-    for run in WORD.findall(text.lower()):
-        if _HAN_CHARACTER.match(run):
-            found += [*run, *(run[i:i + 2] for i in range(len(run) - 1))]
+    return [*run, *(run[i:i + 2] for i in range(len(run) - 1))]
+
+
+def words(text: str) -> list[str]:
+    """The index words of ``text``: stems of words (``fines`` -> ``fine``), CJK characters and their pairs."""
+    found: list[str] = []
+    for token in tokens(text):
+        if is_cjk(token):
+            found += cjk_terms(token)
         else:
-            found.append(run)
+            found.append(token)
     return found
 
 
+def word_pairs(found: list[str]) -> list[str]:
+    """Each two neighbouring word tokens of ``found`` joined by ``PAIR``: what a quoted phrase looks for."""
+    return [
+        f"{first}{PAIR}{second}" for first, second in zip(found, found[1:], strict=False)
+        if not is_cjk(first) and not is_cjk(second)
+    ]
+
+
 def search_words(texts: Iterable[str]) -> str:
-    """Every word of ``texts`` once, in order of first use, separated by spaces."""
-    return " ".join(dict.fromkeys(word for text in texts for word in words(text)))
+    """The words of ``texts``, then (after a line break) their word pairs; each once, in order of first use.
+
+    Pairs never span two texts. :func:`read_search_words` splits the value again.
+    """
+    found: dict[str, None] = {}
+    paired: dict[str, None] = {}
+    for text in texts:
+        text_tokens = tokens(text)
+        for token in text_tokens:
+            found.update(dict.fromkeys(cjk_terms(token) if is_cjk(token) else (token,)))
+        paired.update(dict.fromkeys(word_pairs(text_tokens)))
+    return f"{' '.join(found)}\n{' '.join(paired)}"
+
+
+def read_search_words(value: str) -> tuple[list[str], list[str]]:
+    """The words and the word pairs of a value made by :func:`search_words`."""
+    found, _, paired = value.partition("\n")
+    return found.split(), paired.split()
