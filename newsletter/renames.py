@@ -56,7 +56,9 @@ def move_entry(project: Project, old: EntryRef, new: EntryRef) -> Move:
     if not (new_folder / ISSUE_FILE).is_file():
         raise AuthoringError(f"there is no issue {new.issue_id}: create it first with `newsletter new issue "
                              f"{new.issue_id}`")
-    taken = [new_folder / f"{new.slug}{suffix}" for suffix in ENTRY_SUFFIXES]
+    translations = {path: new_folder / f"{new.slug}{path.name[len(old.slug):]}"
+                    for path in _translations_of(old_path, old.slug)}
+    taken = [new_folder / f"{new.slug}{suffix}" for suffix in ENTRY_SUFFIXES] + list(translations.values())
     if any(path.exists() for path in taken):
         raise AuthoringError(f"{new} is taken: {next(p for p in taken if p.exists())} exists")
     doc = _loaded(old_path, project)
@@ -72,8 +74,19 @@ def move_entry(project: Project, old: EntryRef, new: EntryRef) -> Move:
     _write(new_path, edits.pop(old_path))
     for path, text in edits.items():
         _write(path, text)
+    for path, moved in translations.items():  # a translation follows its original: it takes its facts from it
+        os.replace(path, moved)
     old_path.unlink()
     return Move(old_path, new_path, tuple(edits))
+
+
+def _translations_of(path: Path, slug: str) -> list[Path]:
+    """The translations beside a development's file: ``<slug>.<code>.md`` and the like."""
+    return sorted(
+        other for other in path.parent.iterdir()
+        if other.name.startswith(f"{slug}.") and other.suffix in ENTRY_SUFFIXES and other != path
+        and other.name[len(slug) + 1:].count(".") == 1
+    )
 
 
 def _entry_file(project: Project, ref: EntryRef) -> Path:
