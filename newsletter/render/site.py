@@ -132,16 +132,17 @@ class WebSite:
 
     @property
     def url_paths(self) -> list[str]:
-        """The paths readers see of every page: what another edition's pages may link to."""
-        return [page.url_path for page in self.pages]
+        """The paths readers see of every listed page: what another edition's pages may link to."""
+        return [page.url_path for page in self.pages if page.in_sitemap]
 
     def jobs(self, env: jinja2.Environment, editions: Editions, names: TemplateNames | None = None) -> list[Job]:
         """A job per page, given the archive only if its templates read it; assets, search index."""
         names = names or TemplateNames(env)
         newsletter, config = self.newsletter, self.newsletter.config
         settings_only = Newsletter(config, ())  # one value for all such pages: fingerprinted once
+        # Pages out of the sitemap (the 404 page, redirects) are no one's counterpart and link to none.
         jobs = [Job(_page_file, (page, _as_seen(page, newsletter, settings_only, names),
-                                 editions.links(config, page.url_path)))
+                                 editions.links(config, page.url_path) if page.in_sitemap else ()))
                 for page in self.pages]
         jobs += [Job(_asset, (asset,)) for asset in ASSETS]
         return jobs + self.search.jobs
