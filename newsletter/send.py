@@ -33,7 +33,7 @@ from email import policy
 from email.headerregistry import Address
 from email.parser import BytesHeaderParser
 from pathlib import Path
-from typing import IO
+from typing import IO, Literal
 from urllib.parse import quote
 
 import dkim
@@ -109,11 +109,13 @@ class Edition:
 
 @dataclass
 class Outcome:
-    """What a mailing did: who got it, who had it already, who did not get it and why."""
+    """What a mailing did: who got it, who had it already, who did not get it, who perhaps did, and why."""
 
     sent: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    uncertain: list[tuple[str, str]] = field(default_factory=list)
+    """Readers whose whole message went out but whose reply never came: perhaps delivered, not sent again."""
     warnings: list[str] = field(default_factory=list)
 
 
@@ -223,7 +225,7 @@ def journal_path(project: Project, issue_id: str) -> Path:
 
 
 def already_sent(journal: Path) -> set[str]:
-    """The addresses (lower-cased) the journal lists; a line cut short by a crash is ignored."""
+    """The addresses (lower-cased) the journal lists, uncertain ones too; a line cut short by a crash is ignored."""
     if not journal.is_file():
         return set()
     sent = set()
@@ -235,8 +237,11 @@ def already_sent(journal: Path) -> set[str]:
     return sent
 
 
-def _record(journal: IO[str], recipient: Recipient) -> None:
-    journal.write(json.dumps({"email": recipient.email, "at": int(time.time())}) + "\n")
+def _record(journal: IO[str], recipient: Recipient, *, uncertain: bool = False) -> None:
+    line: dict[str, object] = {"email": recipient.email, "at": int(time.time())}
+    if uncertain:  # handed over whole, but no reply came: perhaps delivered, so never sent again by itself
+        line["uncertain"] = True
+    journal.write(json.dumps(line) + "\n")
     journal.flush()
     os.fsync(journal.fileno())  # on disk before the next reader's copy goes
 
@@ -304,12 +309,18 @@ def _filled(text: str, values: dict[str, str]) -> str:
 # Delivery
 
 
+class Unanswered(Exception):
+    """The whole message was handed over, but no reply came: the server may have accepted it or not."""
+
+
 class _Session:
     """One SMTP connection, opened again when the server asks for it (421) or stops answering."""
 
     def __init__(self, server: SmtpServer) -> None:
         self.server = server
         self.smtp: smtplib.SMTP | None = None
+        self.awaiting_reply = False
+        """Whether the current message was handed over whole and its reply has not come yet."""
 
     def open(self) -> None:
         """Connect, encrypt and log in; a SendError names the step that failed."""
@@ -332,11 +343,49 @@ class _Session:
             raise SendError(f"could not send through {server.host}:{server.port}: {phase} failed: {error}") from error
 
     def send(self, sender: str, recipient: str, message: bytes) -> None:
-        """Hand over one message; raises OSError (smtplib's errors included) if it was not accepted."""
+        """Hand over one message for one reader.
+
+        Raises OSError (smtplib's errors included) if the server refused it or
+        the connection failed before the message was whole, and
+        :class:`Unanswered` if the connection failed after it: the steps of
+        ``smtplib.SMTP.sendmail``, taken one by one so the two can be told apart.
+        """
         if self.smtp is None:
             self.open()
-        assert self.smtp is not None
-        self.smtp.sendmail(sender, [recipient], message)
+        smtp = self.smtp
+        assert smtp is not None
+        smtp.ehlo_or_helo_if_needed()
+        options = [f"SIZE={len(message)}"] if smtp.does_esmtp and smtp.has_extn("size") else []
+        code, reply = smtp.mail(sender, options)
+        if code != 250:
+            raise self._refused(smtplib.SMTPSenderRefused(code, reply, sender))
+        code, reply = smtp.rcpt(recipient)
+        if code not in (250, 251):
+            raise self._refused(smtplib.SMTPRecipientsRefused({recipient: (code, reply)}))
+        code, reply = smtp.docmd("DATA")
+        if code != 354:
+            raise self._refused(smtplib.SMTPDataError(code, reply))
+        smtp.send(_dot_stuffed(message))
+        self.awaiting_reply = True
+        try:
+            code, reply = smtp.getreply()  # smtplib reports a timeout here as a lost connection
+        except smtplib.SMTPServerDisconnected as error:
+            self.close()
+            raise Unanswered(str(error)) from error
+        self.awaiting_reply = False
+        if code != 250:
+            raise self._refused(smtplib.SMTPDataError(code, reply))
+
+    def _refused(self, error: OSError) -> OSError:
+        """Make the session ready for the next message after a refusal (or closed, after a 421); ``error``."""
+        if _code(error) == 421:
+            self.close()
+        elif self.smtp is not None:
+            try:
+                self.smtp.rset()
+            except OSError:
+                self.close()
+        return error
 
     def quit(self) -> str | None:
         """End the session; a warning if it did not end well (every message is sent by then)."""
@@ -356,14 +405,28 @@ class _Session:
     def close(self) -> None:
         """Drop the connection without a word, as after a 421 or a timeout."""
         smtp, self.smtp = self.smtp, None
+        self.awaiting_reply = False
         if smtp is not None:
             smtp.close()
 
 
+def _dot_stuffed(message: bytes) -> bytes:
+    """``message`` as DATA carries it: a line starting with a dot gets another, and a lone dot ends it."""
+    data = re.sub(rb"(?m)^\.", b"..", message)
+    return (data if data.endswith(b"\r\n") else data + b"\r\n") + b".\r\n"
+
+
+def _code(error: OSError) -> int | None:
+    """The SMTP reply code of ``error``, if the server gave one."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return next(iter(error.recipients.values()))[0]
+    return getattr(error, "smtp_code", None)
+
+
 def _should_reconnect(error: OSError) -> bool:
     """A 421 (the server is closing), a timeout or a dropped connection: worth one more try."""
-    disconnected = isinstance(error, (TimeoutError, smtplib.SMTPServerDisconnected))
-    return disconnected or getattr(error, "smtp_code", None) == 421
+    disconnected = isinstance(error, (TimeoutError, ConnectionError, smtplib.SMTPServerDisconnected))
+    return disconnected or _code(error) == 421
 
 
 def _reason(error: OSError) -> str:
@@ -379,12 +442,17 @@ def deliver(
     edition: Edition, recipients: list[Recipient], server: SmtpServer, journal: Path, *,
     resend: bool = False, rate: float | None = None, report: Callable[[str], None] = lambda line: None,
     dkim_key: DkimKey | None = None,
+    clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
 ) -> Outcome:
     """Send each reader their copy over one session, writing each accepted one to ``journal``.
 
     Readers already in the journal are skipped unless ``resend``. A reader
     whose message the server accepted (a 250 reply to its data) is sent,
-    whatever happens next. ``rate`` is the most messages a minute. With
+    whatever happens next. A reader whose whole message went out but whose
+    reply never came (a timeout, a dropped connection, Ctrl-C) is
+    *uncertain*: the server may have queued it, so it is not sent again, but
+    written to the journal as uncertain, which a re-run skips too. ``rate``
+    is the most messages a minute, kept with ``clock`` and ``sleep``. With
     ``dkim_key`` each copy is signed.
     """
     outcome = Outcome()
@@ -398,25 +466,49 @@ def deliver(
     session = _Session(server)
     session.open()  # a server that cannot be reached is an error, before any reader is counted
     journal.parent.mkdir(parents=True, exist_ok=True)
-    started, broken = time.monotonic(), None
+    started, broken = clock(), None
     with journal.open("a", encoding="utf-8") as written:
         for index, recipient in enumerate(todo):
-            if rate:
-                time.sleep(max(0.0, started + index * 60 / rate - time.monotonic()))
+            if rate and (wait := started + index * 60 / rate - clock()) > 0:
+                sleep(wait)
             try:
-                problem = broken or _send_one(session, sender, recipient, _copy(edition, recipient, dkim_key))
+                result = _Result("failed", broken) if broken else _send_one(
+                    session, sender, recipient, _copy(edition, recipient, dkim_key))
             except SendError as error:  # the server could not be reached again: the rest wait for a re-run
-                problem = broken = str(error)
-            if problem is None:
-                _record(written, recipient)
-                outcome.sent.append(recipient.email)
-                report(f"sent to {recipient.email}")
-            else:
-                outcome.failed.append((recipient.email, problem))
-                report(f"failed: {recipient.email}: {problem}")
+                result = _Result("failed", str(error))
+                broken = str(error)
+            except KeyboardInterrupt:
+                if session.awaiting_reply:  # the server has the message; the reply was not waited for
+                    _record(written, recipient, uncertain=True)
+                raise
+            _count(result, recipient, written, outcome, report)
     if warning := session.quit():
         outcome.warnings.append(warning)
     return outcome
+
+
+@dataclass(frozen=True)
+class _Result:
+    """What became of one reader's copy: ``sent``, ``failed`` or ``uncertain``, and why."""
+
+    status: Literal["sent", "failed", "uncertain"]
+    reason: str | None = None
+
+
+def _count(result: _Result, recipient: Recipient, journal: IO[str], outcome: Outcome,
+           report: Callable[[str], None]) -> None:
+    """Write down what became of ``recipient``'s copy: in the journal if it may have arrived, and in ``outcome``."""
+    if result.status == "sent":
+        _record(journal, recipient)
+        outcome.sent.append(recipient.email)
+        report(f"sent to {recipient.email}")
+    elif result.status == "uncertain":
+        _record(journal, recipient, uncertain=True)
+        outcome.uncertain.append((recipient.email, result.reason or ""))
+        report(f"uncertain: {recipient.email}: {result.reason}")
+    else:
+        outcome.failed.append((recipient.email, result.reason or ""))
+        report(f"failed: {recipient.email}: {result.reason}")
 
 
 def _copy(edition: Edition, recipient: Recipient, dkim_key: DkimKey | None) -> bytes:
@@ -425,21 +517,24 @@ def _copy(edition: Edition, recipient: Recipient, dkim_key: DkimKey | None) -> b
     return dkim_signed(message, dkim_key) if dkim_key is not None else message
 
 
-def _send_one(session: _Session, sender: str, recipient: Recipient, message: bytes) -> str | None:
-    """Send one copy, reconnecting once if the server asks; the reason it failed, or ``None``.
+def _send_one(session: _Session, sender: str, recipient: Recipient, message: bytes) -> _Result:
+    """Send one copy, reconnecting once if the server asks or the line dropped before the message was whole.
 
-    Raises SendError if the server cannot be reached again.
+    Never sends again a message that went out whole: with no reply, it is
+    uncertain. Raises SendError if the server cannot be reached again.
     """
     for attempt in (1, 2):
         try:
             session.send(sender, recipient.email, message)
-            return None
+            return _Result("sent")
+        except Unanswered as error:
+            return _Result("uncertain", f"no reply after the whole message was sent ({error}); "
+                                        "the server may have accepted it")
         except OSError as error:
             if attempt == 1 and _should_reconnect(error):
                 session.close()
                 continue
-            if isinstance(error, smtplib.SMTPServerDisconnected) or _should_reconnect(error):
+            if _should_reconnect(error):
                 session.close()
-            return f"send failed: {_reason(error)}"
-    return None  # not reached: the second attempt returns
-
+            return _Result("failed", f"send failed: {_reason(error)}")
+    raise AssertionError("not reached: the second attempt returns")

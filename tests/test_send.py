@@ -85,6 +85,26 @@ def tls_mailbox(tmp_path: Path) -> Iterator[tuple[Mailbox, int, Path]]:
         controller.stop()
 
 
+@pytest.fixture
+def ssl_mailbox(tmp_path: Path) -> Iterator[tuple[Mailbox, int, Path]]:
+    """An SMTP server that speaks TLS from the first byte (as on port 465); its port and the CA file to trust.
+
+    (aiosmtpd offers AUTH only after STARTTLS, so logging in is tested with ``tls_mailbox``.)
+    """
+    authority = trustme.CA()
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(server_context)
+    ca_file = tmp_path / "ca.pem"
+    authority.cert_pem.write_to_path(str(ca_file))
+    box, port = Mailbox(), free_port()
+    controller = Controller(box, hostname="127.0.0.1", port=port, ssl_context=server_context)
+    controller.start()
+    try:
+        yield box, port, ca_file
+    finally:
+        controller.stop()
+
+
 def newsletter(
     *args: str, cwd: Path, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
@@ -138,6 +158,34 @@ def test_starttls_and_login_with_the_password_from_the_environment(
     assert run("build", cwd=root).exit_code == 0
     built = (root / "output/issues/2022-05/email.eml").read_bytes()
     assert box.messages[0][2] == addressed(built, "reader@example.org")
+
+
+def test_implicit_tls_delivers_the_message(
+    make_site: MakeSite, ssl_mailbox: tuple[Mailbox, int, Path]
+) -> None:
+    box, port, ca_file = ssl_mailbox
+    root = make_site()
+    result = newsletter(
+        "send", "2022-05", "--to", "reader@example.org", "--smtp-host", "127.0.0.1",
+        "--smtp-port", str(port), "--ssl", cwd=root, env={"SSL_CERT_FILE": str(ca_file)},
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"through 127.0.0.1:{port}: sent 1, skipped 0 (already sent), failed 0" in result.stdout
+    assert run("build", cwd=root).exit_code == 0
+    built = (root / "output/issues/2022-05/email.eml").read_bytes()
+    assert box.messages == [("team@news.example.org", ["reader@example.org"], addressed(built, "reader@example.org"))]
+
+
+def test_implicit_tls_checks_the_certificate(make_site: MakeSite, ssl_mailbox: tuple[Mailbox, int, Path]) -> None:
+    box, port, _ = ssl_mailbox
+    result = newsletter(
+        "send", "2022-05", "--to", "reader@example.org", "--smtp-host", "127.0.0.1",
+        "--smtp-port", str(port), "--ssl", cwd=make_site(),  # the test authority is not trusted
+    )
+    assert result.returncode == 1
+    assert f"error: could not send through 127.0.0.1:{port}: connect (TLS) failed: " in result.stderr
+    assert "CERTIFICATE_VERIFY_FAILED" in result.stderr
+    assert box.messages == []
 
 
 def test_a_wrong_password_is_reported_and_nothing_is_sent(

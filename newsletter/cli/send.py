@@ -145,11 +145,17 @@ def _summary(issue_id: str, server: SmtpServer, outcome: Outcome) -> None:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
     for address, reason in outcome.failed:
         click.secho(f"error: not sent to {address}: {reason}", fg="red", err=True)
+    for address, reason in outcome.uncertain:
+        click.secho(f"error: perhaps sent to {address}: {reason}; a re-run skips {address}: ask them, "
+                    f"or look in the server's log, and send it again if it did not arrive with "
+                    f"newsletter send {issue_id} --to {address} --resend", fg="red", err=True)
+    uncertain = f", uncertain {len(outcome.uncertain)}" if outcome.uncertain else ""
     click.echo(f"Issue {issue_id} through {server.host}:{server.port}: sent {len(outcome.sent)}, "
-               f"skipped {len(outcome.skipped)} (already sent), failed {len(outcome.failed)}")
+               f"skipped {len(outcome.skipped)} (already sent), failed {len(outcome.failed)}{uncertain}")
     if outcome.failed:
         click.secho("run the same command again to retry those that failed; no one gets it twice",
                     fg="red", err=True)
+    if outcome.failed or outcome.uncertain:
         sys.exit(1)
 
 
