@@ -253,3 +253,26 @@ def test_mv_takes_the_translations_along(make_site: MakeSite) -> None:
     assert (folder / "miit-names-apps.zh.md").is_file() and not (folder / "final-rules.zh.md").exists()
     built(root)
     assert (root / "output/zh/issues/2022-05/miit-names-apps/index.html").is_file()
+
+
+def test_the_other_editions_feeds_are_valid_and_absolute(output: Path) -> None:
+    import json
+    from xml.etree import ElementTree
+
+    import feedparser
+    import jsonschema
+
+    from tests.test_feeds import ATOM, JSON_FEED_SCHEMA, xml_feeds
+
+    feeds = xml_feeds(output / "zh")
+    assert len(feeds) > 6
+    for path in feeds:
+        parsed = feedparser.parse(path.read_bytes())
+        assert not parsed.bozo, (path, parsed.get("bozo_exception"))
+        self_url = "https://news.example.org/zh/" + path.relative_to(output / "zh").as_posix()
+        links = [(link.get("rel"), link.get("href")) for link in ElementTree.parse(path).getroot().iter(f"{ATOM}link")]
+        assert ("self", self_url) in links, path
+        assert all(entry.link.startswith("https://news.example.org/zh/") for entry in parsed.entries), path
+    document = json.loads((output / "zh/feed.json").read_text(encoding="utf-8"))
+    jsonschema.validate(document, JSON_FEED_SCHEMA)
+    assert [item["title"] for item in document["items"]] == ["2022年5月刊"]
