@@ -1,0 +1,1 @@
+newsletterSearchShard("f/authority", {"CAC":[0,13,11],"CBIRC":[12,5],"CCCO":[13],"CSRC":[1,8],"MCT":[13],"MIIT":[3,2,17],"MOJ":[21],"MPS":[21,2],"NRTA":[13],"PBOC":[12],"SAMR":[2,13],"SPC":[20,1],"SPP":[21],"TC260":[2,8]});

@@ -1,0 +1,1 @@
+newsletterSearchShard("p/0", {"a":{"000_or":[23]},"t":{}});

@@ -1,0 +1,1 @@
+newsletterSearchShard("p/1", {"a":{"10_may":[14],"13_may":[15],"14_june":[24],"15_april":[2,1],"15_februari":[19],"15_june":[25],"16_april":[4],"16_upgrad":[13],"17_may":[16],"19_june":[17],"19_may":[17],"1_august":[24,1],"1_june":[22],"1_march":[0],"1_novemb":[2]},"t":{}});

@@ -1,0 +1,1 @@
+newsletterSearchShard("p/9", {"a":{"96_of":[19]},"t":{}});

@@ -1,0 +1,1 @@
+newsletterSearchShard("p/y", {"a":{"year_after":[19],"year_face":[11],"year_have":[23],"year_imprison":[21],"year_remain":[16],"year_sinc":[23],"year_the":[0],"year_to":[24],"yet_conclud":[19],"yet_to":[22],"yizhuang_district":[8],"york_delist":[4,15],"york_stock":[4,15],"youth_mode":[13]},"t":{}});
