@@ -105,6 +105,7 @@ def test_every_field_is_read(tmp_path: Path) -> None:
         registry=Registry((Authority("CAC", "Cyberspace Administration of China"),)),
         feed_limit=10,
         page_size=25,
+        language_name="中文",
     )
 
 
