@@ -46,7 +46,8 @@ function report() {
       query: page.getElementById("search-query").value,
       address: frame.contentWindow.location.search,
       options: all(page, "select option").map(function (o) { return o.value; }),
-      scripts: all(page, "script[src]").map(function (s) { return s.getAttribute("src"); })
+      scripts: all(page, "script[src]").map(function (s) { return s.getAttribute("src"); }),
+      editions: all(page, ".language-switch a").map(function (a) { return a.getAttribute("href"); })
     };
   });
   document.getElementById("result").textContent = JSON.stringify(results);
@@ -272,3 +273,25 @@ def test_a_query_loads_its_words_and_the_results_it_shows_not_the_index(generate
         assert words < index / 4, (name, sizes)  # a query leaves most of the words alone
     assert links(results)["data"]  # a common word finds developments
     assert len(links(results)["data"]) == 20  # one page at a time
+
+
+# --- Editions ----------------------------------------------------------------------------------
+
+
+def test_each_edition_searches_its_own_developments_and_the_switcher_keeps_the_query(
+    tmp_path: Path, origin: str, http_server: tuple[Path, str]
+) -> None:
+    from urllib.parse import unquote
+
+    from tests.test_editions import PROJECT
+
+    root = write_files(tmp_path / "site", PROJECT)
+    built(root)
+    served = http_server if origin == "http" else None
+    chinese = search_pages(root / "output/zh", queries("数据出境", "penalty"), tmp_path / "profile", served=served)
+    assert chinese["数据出境"]["links"] == ["../issues/2022-05/draft-rules/"]
+    [switch] = chinese["数据出境"]["editions"]
+    assert switch.startswith("../../search/?q=") and unquote(switch.split("q=")[1]) == "数据出境"
+    english = search_pages(root / "output", queries("data export"), tmp_path / "profile", served=served)
+    assert english["data export"]["links"] == ["../issues/2022-05/draft-rules/"]
+    assert english["data export"]["editions"] == ["../zh/search/?q=data+export"]
