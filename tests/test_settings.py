@@ -89,6 +89,7 @@ def test_every_field_is_read(tmp_path: Path) -> None:
         "  CAC: Cyberspace Administration of China\n"
         "feed_limit: 10\n"
         "page_size: 25\n"
+        "bylines: [email, issue]\n"
     )
     assert config_of(tmp_path, text) == Config(
         title="China Regulatory Watch",
@@ -106,6 +107,7 @@ def test_every_field_is_read(tmp_path: Path) -> None:
         feed_limit=10,
         page_size=25,
         language_name="中文",
+        bylines=("issue", "email"),
     )
 
 
