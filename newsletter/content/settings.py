@@ -51,7 +51,7 @@ from newsletter.content.i18n import language_name, translations
 from newsletter.content.layout import ASSETS_FOLDER
 from newsletter.content.loading import RawDocument
 from newsletter.content.markdown import render_markdown
-from newsletter.content.merge_tags import MERGE_TAG, is_merge_tag
+from newsletter.content.merge_tags import MERGE_TAG, has_merge_tag, is_merge_tag
 from newsletter.content.registry import REGISTRY_FIELDS, flat_authorities, read_registry, records
 from newsletter.content.urls import LINK_SCHEMES, WEB_SCHEMES, url_problem
 from newsletter.errors import Problem
@@ -249,7 +249,22 @@ def _unsubscribe_url(email: Fields) -> str | None:
             "service's merge tag such as *|UNSUB|* or {{ UnsubscribeURL }}",
         )
         return None
+    if is_fixed_https_link(value):
+        email.problems.append(email.doc.problem(
+            (*email.prefix, "unsubscribe_url"),
+            f"'unsubscribe_url' {value} is the same for every reader, so the email leaves out the "
+            "one-click unsubscribe header (List-Unsubscribe-Post, RFC 8058): one click needs a link that "
+            "names the reader, with {email} or {token} for newsletter send, or your mailing service's "
+            "merge tag, as in https://example.org/leave?id=*|UNIQID|*",
+            "warning",
+        ))
     return value
+
+
+def is_fixed_https_link(url: str) -> bool:
+    """Whether ``url`` is an https link that is the same for every reader: no reader placeholder, no merge tag."""
+    personal = any(placeholder in url for placeholder in READER_PLACEHOLDERS) or has_merge_tag(url)
+    return url.lower().startswith("https://") and not personal
 
 
 def unsubscribe_problem(value: str) -> str | None:
