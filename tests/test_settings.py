@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from newsletter.content.loading import RawDocument, load_yaml_file
+from newsletter.content.merge_tags import is_merge_tag
 from newsletter.content.settings import (
     MAX_UNSUBSCRIBE_CHARS,
     address_problem,
-    is_merge_tag,
     read_config,
     read_settings,
     unsubscribe_problem,
