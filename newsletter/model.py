@@ -178,6 +178,8 @@ class Config:
     """Which edition these settings are of: an edition's code, ``""`` for the newsletter's own language."""
     language_name: str = "English"
     """The newsletter's own language's name for itself, for the language switcher."""
+    bylines: tuple[str, ...] = ("pages",)
+    """Where developments name their authors: ``pages`` (their own pages), ``issue`` (the issue's page), ``email``."""
 
     @property
     def logo_url(self) -> str | None:

@@ -8,6 +8,7 @@ from xml.etree import ElementTree
 
 import feedparser
 import jsonschema
+import pytest
 
 from newsletter.model import Author
 from tests.conftest import MINIMAL_CONFIG, MakeSite, entry, newsletter_of, run
@@ -135,3 +136,76 @@ def test_an_unknown_author_id_is_a_located_error_with_a_suggestion(make_site: Ma
     result = run("check", cwd=root)
     assert result.exit_code == 1
     assert "content/2022-05/app-rules.md:5:17: error: unknown author 'jhon'; did you mean 'john'?" in result.output
+
+
+# Where bylines show: the ``bylines`` setting.
+
+JANE_AND_JOHN = ('By <a href="https://example-law.com/people/jane-doe" rel="author">Jane Doe</a>'
+                 " and John Roe</p>")
+
+
+def built_with_bylines(make_site: MakeSite, places: str, extra: str = "") -> Path:
+    """The project of ``site_with_authors`` with ``bylines: places``, built; its output folder."""
+    root = make_site({"newsletter.yaml": AUTHORS_CONFIG + f"bylines: {places}\n" + extra,
+                      "content/2022-05/app-rules.md": BYLINED})
+    result = run("build", cwd=root)
+    assert result.exit_code == 0, result.output
+    return root / "output"
+
+
+def test_by_default_only_the_development_page_has_a_byline(make_site: MakeSite) -> None:
+    root = site_with_authors(make_site)
+    assert run("build", cwd=root).exit_code == 0
+    issue = root / "output/issues/2022-05"
+    assert "byline" in (issue / "app-rules/index.html").read_text()
+    for name in ("index.html", "email.html", "email.txt"):
+        assert "Jane Doe" not in (issue / name).read_text(), name
+
+
+def test_the_issue_page_and_both_parts_of_the_email_show_bylines_when_asked(make_site: MakeSite) -> None:
+    issue = built_with_bylines(make_site, "[pages, issue, email]") / "issues/2022-05"
+    assert f'<p class="byline">{JANE_AND_JOHN}' in (issue / "index.html").read_text()
+    assert f'<p class="byline">{JANE_AND_JOHN}' in (issue / "app-rules/index.html").read_text()
+    html = (issue / "email.html").read_text()
+    assert ('<p class="item-meta byline" style="' in html) and JANE_AND_JOHN.replace(
+        'rel="author">', 'rel="author" style="color: #0b5394;text-decoration: underline;">') in html
+    text = (issue / "email.txt").read_text()
+    assert "\n   By Jane Doe and John Roe\n" in text, "plain words, no link numbers"
+    assert "byline" not in (issue / "draft-rules/index.html").read_text(), "no authors, no byline"
+
+
+def test_a_byline_only_in_the_email_leaves_the_pages_without(make_site: MakeSite) -> None:
+    issue = built_with_bylines(make_site, "[email]") / "issues/2022-05"
+    assert "By Jane Doe and John Roe" in (issue / "email.txt").read_text()
+    assert "Jane Doe" in (issue / "email.html").read_text()
+    assert "byline" not in (issue / "app-rules/index.html").read_text()
+    assert "Jane Doe" not in (issue / "index.html").read_text()
+
+
+def test_an_empty_list_shows_no_byline_but_the_feeds_keep_the_authors(make_site: MakeSite) -> None:
+    output = built_with_bylines(make_site, "[]")
+    assert "byline" not in (output / "issues/2022-05/app-rules/index.html").read_text()
+    assert "Jane Doe" in (output / "feed.json").read_text()
+
+
+def test_the_plain_text_byline_is_plain_text_in_the_newsletters_language(make_site: MakeSite) -> None:
+    config = AUTHORS_CONFIG + "  firm:\n    name: Smith & Jones\nlanguage: zh-Hans\nbylines: [email]\n"
+    root = make_site({"newsletter.yaml": config, "content/2022-05/app-rules.md": BYLINED,
+                      "content/2022-05/firm.md": entry("Firm view", authors="[firm, john]")})
+    result = run("build", cwd=root)
+    assert result.exit_code == 0, result.output
+    text = (root / "output/issues/2022-05/email.txt").read_text()
+    assert "作者：杜珍、John Roe" in text
+    assert "作者：Smith & Jones、John Roe" in text
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("[issue, emails]", "3:18: error: unknown place 'emails' in 'bylines'; did you mean 'email'? "
+                        "(places: pages, issue, email)"),
+    ("email", "3:10: error: 'bylines' must be a list, not text"),
+])
+def test_a_wrong_bylines_setting_is_a_located_error(make_site: MakeSite, value: str, message: str) -> None:
+    config = MINIMAL_CONFIG.replace("description:", f"bylines: {value}\ndescription:")
+    result = run("check", cwd=make_site({"newsletter.yaml": config}))
+    assert result.exit_code == 1
+    assert f"newsletter.yaml:{message}" in result.output

@@ -81,7 +81,7 @@ def test_every_field_is_read(tmp_path: Path) -> None:
         "email:\n"
         '  from: "Watch Team <team@watch.example.org>"\n'
         "  reply_to: editor@watch.example.org\n"
-        "  unsubscribe_url: https://watch.example.org/unsubscribe\n"
+        "  unsubscribe_url: https://watch.example.org/unsubscribe?email={email}\n"
         "sections:\n"
         "  - {id: views, title: Our Views, numbered: false}\n"
         "  - {id: rules, title: Rules}\n"
@@ -89,6 +89,7 @@ def test_every_field_is_read(tmp_path: Path) -> None:
         "  CAC: Cyberspace Administration of China\n"
         "feed_limit: 10\n"
         "page_size: 25\n"
+        "bylines: [email, issue]\n"
     )
     assert config_of(tmp_path, text) == Config(
         title="China Regulatory Watch",
@@ -99,13 +100,14 @@ def test_every_field_is_read(tmp_path: Path) -> None:
         email=EmailConfig(
             from_address="Watch Team <team@watch.example.org>",
             reply_to="editor@watch.example.org",
-            unsubscribe_url="https://watch.example.org/unsubscribe",
+            unsubscribe_url="https://watch.example.org/unsubscribe?email={email}",
         ),
         sections=(SectionConfig("views", "Our Views", numbered=False), SectionConfig("rules", "Rules")),
         registry=Registry((Authority("CAC", "Cyberspace Administration of China"),)),
         feed_limit=10,
         page_size=25,
         language_name="中文",
+        bylines=("issue", "email"),
     )
 
 
@@ -277,7 +279,7 @@ def test_email_must_be_a_mapping(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "url",
     [
-        "https://example.org/unsubscribe",
+        "https://example.org/unsubscribe?email={email}",
         "mailto:leave@example.org?subject=unsubscribe",
         "*|UNSUB|*",
         "{{ UnsubscribeURL }}",
@@ -485,3 +487,24 @@ def test_a_base_url_with_a_query_or_fragment_is_an_error(tmp_path: Path, url: st
 
 def test_an_empty_required_title_is_an_error(tmp_path: Path) -> None:
     assert problems_of(tmp_path, 'title: ""\nbase_url: https://news.example.org/\n') == [(1, 8, "'title' is empty")]
+
+
+@pytest.mark.parametrize(("url", "warned"), [
+    ("https://example.org/unsubscribe", True),
+    ("https://example.org/leave?email={email}", False),
+    ("https://example.org/leave?t={token}", False),
+    ("https://example.org/leave?id=*|UNIQID|*", False),
+    ("*|UNSUB|*", False),
+    ("http://example.org/unsubscribe", False),  # one click needs https: nothing to leave out
+    ("mailto:leave@example.org", False),
+])
+def test_a_fixed_https_unsubscribe_link_is_a_located_warning(tmp_path: Path, url: str, warned: bool) -> None:
+    text = BASE + f"email:\n  unsubscribe_url: '{url}'\n"
+    config, problems = read_config(load(tmp_path, text))
+    assert config is not None and config.email.unsubscribe_url == url
+    expected = [Problem("newsletter.yaml", 4, 20,
+                        f"'unsubscribe_url' {url} is the same for every reader, so the email leaves out the "
+                        "one-click unsubscribe header (List-Unsubscribe-Post, RFC 8058): one click needs a link "
+                        "that names the reader, with {email} or {token} for newsletter send, or your mailing "
+                        "service's merge tag, as in https://example.org/leave?id=*|UNIQID|*", "warning")]
+    assert problems == (expected if warned else [])

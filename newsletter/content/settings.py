@@ -27,6 +27,10 @@ Every option, in one place (unknown keys are errors with a suggestion):
                    Without it, entries write the names themselves.
 ``languages``      the other languages' editions, by code: ``zh: {language: zh-Hans, title, ...}``
                    (see ``editions.py``).
+``bylines``        where a development's ``authors`` are named, "By Jane Doe and John Roe": any of
+                   ``pages`` (the development's own page), ``issue`` (the issue's web page) and
+                   ``email`` (both parts of the email); default ``[pages]``. ``[]`` names them
+                   only in the feeds, which always do.
 ``logo``           an https URL, or a file of the project's ``assets/`` folder (which is
                    copied to ``output/assets/``); shown with the newsletter's title as its
                    text on every page and in the email's masthead.
@@ -42,12 +46,12 @@ from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
 from newsletter.content.editions import read_editions
-from newsletter.content.fields import SLUG, Fields
+from newsletter.content.fields import SLUG, Fields, did_you_mean
 from newsletter.content.i18n import language_name, translations
 from newsletter.content.layout import ASSETS_FOLDER
 from newsletter.content.loading import RawDocument
 from newsletter.content.markdown import render_markdown
-from newsletter.content.merge_tags import MERGE_TAG, is_merge_tag
+from newsletter.content.merge_tags import MERGE_TAG, has_merge_tag, is_merge_tag
 from newsletter.content.registry import REGISTRY_FIELDS, flat_authorities, read_registry, records
 from newsletter.content.urls import LINK_SCHEMES, WEB_SCHEMES, url_problem
 from newsletter.errors import Problem
@@ -57,8 +61,10 @@ from newsletter.options import Options
 CONFIG_FIELDS = (
     "title", "base_url", "description", "language", "timezone",
     "email", "sections", "authorities", "registry", "feed_limit", "page_size", "footer", "logo",
-    "authors", "languages",
+    "authors", "languages", "bylines",
 )
+BYLINE_PLACES = ("pages", "issue", "email")
+"""Where a byline can be shown, for the ``bylines`` setting."""
 AUTHOR_FIELDS = ("name", "title", "email", "url", "name_zh")
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 EMAIL_LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif")
@@ -117,6 +123,7 @@ def read_config(
         logo=_logo(fields, assets),
         authors=_authors(fields),
         language_name=language_name(language),
+        bylines=_bylines(fields),
     )
     config = dataclasses.replace(config, editions=read_editions(fields, config, _email))
     return (None if any(p.severity == "error" for p in problems) else config), problems
@@ -135,6 +142,20 @@ def _authors(fields: Fields) -> tuple[Author, ...]:
             authors.append(Author(name.strip(), author_id, author.line("title"), email,
                                   author.url("url", schemes=WEB_SCHEMES), author.line("name_zh")))
     return tuple(authors)
+
+
+def _bylines(fields: Fields) -> tuple[str, ...]:
+    """The places of ``bylines``, each once, in the order of ``BYLINE_PLACES``; ``pages`` if not given."""
+    if not fields.has("bylines"):
+        return ("pages",)
+    places = set()
+    for index, place in fields.indexed_texts("bylines"):
+        if place in BYLINE_PLACES:
+            places.add(place)
+        else:
+            fields.item_problem("bylines", index, f"unknown place '{place}' in 'bylines'"
+                                f"{did_you_mean(place, BYLINE_PLACES)} (places: {', '.join(BYLINE_PLACES)})")
+    return tuple(place for place in BYLINE_PLACES if place in places)
 
 
 def _footer(fields: Fields, base_url: str) -> str:
@@ -228,7 +249,22 @@ def _unsubscribe_url(email: Fields) -> str | None:
             "service's merge tag such as *|UNSUB|* or {{ UnsubscribeURL }}",
         )
         return None
+    if is_fixed_https_link(value):
+        email.problems.append(email.doc.problem(
+            (*email.prefix, "unsubscribe_url"),
+            f"'unsubscribe_url' {value} is the same for every reader, so the email leaves out the "
+            "one-click unsubscribe header (List-Unsubscribe-Post, RFC 8058): one click needs a link that "
+            "names the reader, with {email} or {token} for newsletter send, or your mailing service's "
+            "merge tag, as in https://example.org/leave?id=*|UNIQID|*",
+            "warning",
+        ))
     return value
+
+
+def is_fixed_https_link(url: str) -> bool:
+    """Whether ``url`` is an https link that is the same for every reader: no reader placeholder, no merge tag."""
+    personal = any(placeholder in url for placeholder in READER_PLACEHOLDERS) or has_merge_tag(url)
+    return url.lower().startswith("https://") and not personal
 
 
 def unsubscribe_problem(value: str) -> str | None:
