@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import marshal
 import pickle
 from collections.abc import Iterable
 from typing import Any, cast
+
+Remembered = dict[int, tuple[object, str]]
+"""Fingerprinted values by ``id``, each kept with its fingerprint (so that its ``id`` is not reused)."""
 
 
 class Fingerprints:
@@ -22,15 +26,37 @@ class Fingerprints:
     exact for the plain values the model is made of.
     """
 
-    def __init__(self, seeds: Iterable[tuple[object, str]] = ()):
+    def __init__(self, seeds: Iterable[tuple[object, str]] = (), remembered: Remembered | None = None):
+        """Start from the fingerprints of ``seeds``, and of the values in ``remembered`` that are used again.
+
+        ``remembered`` is what an earlier build's :meth:`known` returned: a
+        process that builds again and again (the preview) keeps the values
+        that did not change as the same objects, which need no walking.
+        """
         # Values are kept alongside their digests so that no id is reused while known.
-        self._known: dict[int, tuple[object, str]] = {id(value): (value, fp) for value, fp in seeds}
+        self._known: Remembered = {id(value): (value, fp) for value, fp in seeds}
+        self._remembered: Remembered = remembered or {}
+
+    def known(self) -> Remembered:
+        """Every value fingerprinted so far, with its fingerprint, to pass as ``remembered`` next time."""
+        return self._known
+
+    def _recall(self, value: object) -> str | None:
+        """The fingerprint of ``value`` if this build or the remembered one already took it."""
+        key = id(value)
+        found = self._known.get(key)
+        if found is None:
+            found = self._remembered.get(key)
+            if found is None or found[0] is not value:
+                return None
+            self._known[key] = found
+        return found[1]
 
     def of(self, value: object) -> str:
         """The fingerprint of ``value``: equal values give equal fingerprints."""
-        known = self._known.get(id(value))
+        known = self._recall(value)
         if known is not None:
-            return known[1]
+            return known
         hasher = hashlib.blake2b(digest_size=20)
         layout = _layout(type(value))
         if layout is None:
@@ -53,9 +79,11 @@ class Fingerprints:
             hasher.update(b"s%d:%b" % (len(data), data))
         elif kind is int or kind is bool or value is None:
             hasher.update(b"i%r;" % (value,))
-        elif id(value) in self._known or _layout(kind) is not None:
+        elif _layout(kind) is not None or self._recall(value) is not None:
             found = self.of(value).encode()
             hasher.update(b"c%d:%b" % (len(found), found))
+        elif (kind is tuple or kind is list or kind is dict) and (whole := _plain(value)) is not None:
+            hasher.update(b"m%d:%b" % (len(whole), whole))
         elif kind is tuple or kind is list:
             items = cast(tuple[object, ...] | list[object], value)
             hasher.update(b"%b%d:" % (b"t" if kind is tuple else b"l", len(items)))
@@ -70,6 +98,21 @@ class Fingerprints:
         else:
             data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
             hasher.update(b"p%d:%b" % (len(data), data))
+
+
+def _plain(value: object) -> bytes | None:
+    """A container of plain values (exactly str, int, bool, None, float, bytes, tuple, list, dict) encoded whole.
+
+    ``marshal`` does it in C, and refuses anything else, subclasses
+    included (markupsafe's Markup). Version 0 writes neither references to
+    repeated objects nor whether a string is interned, so equal values are
+    written alike whatever their history. Containers of dataclasses are
+    refused at their first item and walked instead.
+    """
+    try:
+        return marshal.dumps(value, 0)  # type: ignore[arg-type]  # refused at run time
+    except ValueError:
+        return None
 
 
 _LAYOUTS: dict[type, tuple[bytes, tuple[str, ...]] | None] = {}
