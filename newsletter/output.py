@@ -125,6 +125,10 @@ class OutputFiles(Mapping[str, bytes]):
     def __len__(self) -> int:
         return len(self.new) + len(self.kept)
 
+    def __contains__(self, path: object) -> bool:
+        # Mapping's default asks __getitem__, which would read the file.
+        return path in self.new or path in self.kept
+
 
 def check_output_dir(output: Path, protected: Iterable[Path]) -> None:
     """Refuse an output folder that the build must not replace."""
@@ -177,6 +181,147 @@ def write_output(
     if not keep_previous:
         _discard(previous_output(output))
     return states
+
+
+def update_output(
+    files: OutputFiles,
+    output: Path,
+    protected: Iterable[Path],
+    current: Mapping[str, FileState],
+    stale: set[str],
+) -> tuple[dict[str, FileState], set[str]] | None:
+    """Make ``files`` the output by updating the kept previous output only where it must change.
+
+    ``current`` is the state of every file of ``output``, and ``stale`` the
+    paths where the previous output differs from it (see
+    :func:`previous_output`): both as the caller recorded them when it last
+    wrote, trusting that nobody touched either folder since. The previous
+    output is made to hold ``files`` (the spooled new ones moved in, the
+    stale kept ones linked from ``output``, files no longer wanted deleted),
+    then exchanged with ``output``. No other file is looked at, so the cost
+    follows the size of the change, not of the site.
+
+    Returns the state of every file now in ``output`` and the paths where
+    the previous output now differs from it; ``None``, having changed
+    nothing, where this cannot be done (no previous output of ours).
+    """
+    check_output_dir(output, protected)
+    spare = previous_output(output)
+    if not (output / MARKER).is_file() or not _ours(spare):
+        return None
+    new, kept = files.new, files.kept
+    removed = {path for path in current if path not in new and path not in kept}
+    if not new and not removed:
+        return dict(current), stale
+    try:
+        states = _update(files, output, spare, stale, removed)
+    except OSError:
+        # The previous output is not as recorded (or a file system refused): start afresh from the output.
+        shutil.rmtree(spare, ignore_errors=True)
+        return None
+    except BaseException:
+        shutil.rmtree(spare, ignore_errors=True)
+        raise
+    _swap_into_place(spare, output)
+    return states, set(new) | removed
+
+
+def _update(
+    files: OutputFiles, output: Path, spare: Path, stale: set[str], removed: set[str]
+) -> dict[str, FileState]:
+    """Make ``spare`` hold ``files``, touching only ``stale`` and ``removed`` paths and the new files."""
+    new, kept = files.new, files.kept
+    folders = _FolderCache(os.fspath(spare))
+    for relative in sorted(stale | removed, reverse=True):  # deepest first: folders empty as they go
+        if relative in new:
+            continue
+        destination = os.path.join(spare, relative)
+        _unlink_path(destination)
+        if relative in kept:
+            folders.make_parent(destination)
+            if not _link(os.path.join(output, relative), destination):
+                shutil.copy2(os.path.join(output, relative), destination)
+        else:
+            folders.remove_empty_parents(destination)
+    states = dict(kept)
+    for relative in new:
+        destination = os.path.join(spare, relative)
+        _unlink_path(destination)
+        folders.make_parent(destination)
+        os.replace(files.spool.path(relative) if files.spool else "", destination)
+        states[relative] = FileState.of(destination)
+    _mark(spare, output)
+    return states
+
+
+class _FolderCache:
+    """The folders known to exist under a root, so that each is made (or looked for) once."""
+
+    def __init__(self, root: str):
+        self.root = root
+        self.made: set[str] = {root}
+
+    def make_parent(self, path: str) -> None:
+        """Make the folder ``path`` goes in, if not known to exist."""
+        folder = os.path.dirname(path)
+        if folder not in self.made:
+            os.makedirs(folder, exist_ok=True)
+            self.made.add(folder)
+
+    def remove_empty_parents(self, path: str) -> None:
+        """Remove the folders above ``path`` that are left empty, up to the root."""
+        folder = os.path.dirname(path)
+        while folder != self.root and folder.startswith(self.root):
+            try:
+                os.rmdir(folder)
+            except OSError:  # not empty, or already gone
+                return
+            self.made.discard(folder)
+            folder = os.path.dirname(folder)
+
+
+def _unlink_path(path: str) -> None:
+    """Remove a file, or a folder and all it holds, at ``path`` if there is one."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    except (IsADirectoryError, PermissionError):
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path)
+        else:
+            raise
+
+
+def _ours(folder: Path) -> bool:
+    """Whether ``folder`` is a folder this tool wrote (not a link to one)."""
+    return folder.is_dir() and not folder.is_symlink() and (folder / MARKER).is_file()
+
+
+def spare_differences(output: Path, states: Mapping[str, FileState]) -> set[str] | None:
+    """The paths where the previous output differs from ``output``, whose files are ``states``.
+
+    Reads the whole previous output (one ``lstat`` per file): worth it once,
+    so that :func:`update_output` can then leave the rest alone. ``None`` if
+    there is no previous output of ours.
+    """
+    spare = previous_output(output)
+    if not _ours(spare):
+        return None
+    differ: set[str] = set()
+    found = _entries(spare)
+    folders = expected_listing(states) - states.keys()
+    root = os.path.join(spare, "")
+    for relative, is_folder in found.items():
+        if is_folder:
+            if relative not in folders:
+                differ.add(relative)
+            continue
+        state = states.get(relative)
+        if state is None or not _is_same_file(root + relative, state):
+            differ.add(relative)
+    differ.update(relative for relative in states if relative not in found)
+    return differ
 
 
 @contextlib.contextmanager

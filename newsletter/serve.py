@@ -1,7 +1,11 @@
 """``newsletter serve``: build, serve the site on loopback, rebuild on every change.
 
 The preview is built by the normal :func:`~newsletter.build.build` into a
-folder of the user's cache, not into ``output/``: a preview may include
+folder of the user's cache, not into ``output/``; between builds it keeps in
+memory what a one-shot build would load again from the build cache (see
+:mod:`newsletter.incremental.live`), so an edit re-reads, re-renders and
+rewrites only what it changes, and the stamps for the next preview are
+written once it is idle. The folder is not ``output/`` because a preview may include
 drafts, and the folder an editor publishes must only ever hold what
 ``newsletter build`` wrote on purpose. The folder is kept, so the next
 preview of the project starts from it and renders only what changed (a
@@ -49,6 +53,7 @@ import watchfiles
 from newsletter.build import build
 from newsletter.errors import ContentError, ListenError, NewsletterError, Problem, errors_in
 from newsletter.incremental.cache import digest
+from newsletter.incremental.live import Memory
 from newsletter.incremental.stamps import unchanged_build
 from newsletter.options import BuildReport, Options
 from newsletter.output import MARKER, previous_output
@@ -59,6 +64,8 @@ LONG_POLL_SECONDS = 25.0
 """How long a reload request waits for a rebuild before answering "no change"."""
 WATCH_TICK_MS = 200
 """How often the file watcher wakes when nothing changes; its first wake-up shows it is live."""
+WATCH_STEP_MS = 30
+"""How long the watcher waits for more changes after one: an editor's save is a few calls within milliseconds."""
 
 _SNIPPETS = jinja2.Environment(
     loader=jinja2.PackageLoader("newsletter", "preview"),
@@ -114,6 +121,8 @@ class Preview:
         self.stopping = False
         self.files_lock = threading.Lock()
         self.changes = threading.Condition()
+        self.memory = Memory()
+        self._from_stamp = False
 
     @property
     def site(self) -> Path:
@@ -135,10 +144,23 @@ class Preview:
                 self.changes.notify_all()
         return outcome
 
+    def idle(self) -> None:
+        """Use a quiet moment: write what the next preview needs, and fill the memory if still empty.
+
+        A preview answered from the last one's stamp has built nothing yet,
+        so the first edit would cost a one-shot rebuild; a build now, which
+        writes nothing if nothing changed, spares the editor that wait.
+        """
+        if self._from_stamp:
+            self._from_stamp = False
+            self._build(False)  # nothing changed, so nothing to show: no reload
+        self.memory.persist()
+
     def _build(self, unless_unchanged: bool) -> Outcome:
         try:
             unchanged = unless_unchanged and unchanged_build(self.project, self.options)
-            return Outcome(report=unchanged or build(self.project, self.options))
+            self._from_stamp = bool(unchanged)
+            return Outcome(report=unchanged or build(self.project, self.options, rebuild_with=self.memory.rebuild))
         except ContentError as error:
             return Outcome(problems=tuple(error.problems))
         except NewsletterError as error:
@@ -304,6 +326,7 @@ def serve(
         with _interruptible():
             try:
                 batches = _changes(project)
+                display = SourceFilter(project).display
                 next(batches)  # the watcher is live from here on, so no edit can slip by
                 # Built before serving starts, while no other thread runs, so that the build may
                 # fork workers and use every core (a large archive's first preview renders every
@@ -313,11 +336,16 @@ def serve(
                 address, bound_port = server.server_address[:2]
                 listener.serving(f"http://{address!s}:{bound_port}/")
                 for paths in batches:
-                    listener.changed(paths)
+                    if not paths:
+                        preview.idle()
+                        continue
+                    listener.changed(sorted({display(path) for path in paths}))
                     listener.built(preview.rebuild())
             except KeyboardInterrupt:
                 pass  # Ctrl-C is how the editor stops the preview
             finally:
+                with contextlib.suppress(Exception, KeyboardInterrupt):
+                    preview.memory.persist()  # so that the next preview starts from this one
                 preview.stop()
                 if serving.is_alive():
                     server.shutdown()  # waits for serve_forever, so only once it runs
@@ -453,18 +481,17 @@ def watch_roots(project: Project) -> list[Path]:
 
 
 def _changes(project: Project) -> Iterator[list[str]]:
-    """Yield once the watcher is live, then each sorted batch of changed sources, until Ctrl-C."""
+    """Yield once the watcher is live, then each batch of changed sources (absolute paths), until Ctrl-C.
+
+    A quiet tick of the watcher yields an empty batch: a moment to do what can wait.
+    """
     sources = SourceFilter(project)
-    live = False
     # A quiet tick ends each wait, so the first one tells that the watcher has started.
     for changes in watchfiles.watch(
         *watch_roots(project), watch_filter=sources, rust_timeout=WATCH_TICK_MS,
-        yield_on_timeout=True, raise_interrupt=True,
+        yield_on_timeout=True, raise_interrupt=True, step=WATCH_STEP_MS,
     ):
-        paths = lasting_changes(changes)
-        if paths or not live:
-            live = True
-            yield sorted({sources.display(path) for path in paths})
+        yield sorted(lasting_changes(changes))
 
 
 def lasting_changes(changes: set[tuple[watchfiles.Change, str]]) -> set[str]:

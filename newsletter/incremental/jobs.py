@@ -59,8 +59,14 @@ def render_changed(
     previous: Manifest,
     output: Path,
     spool: Spool,
+    trusted: bool = False,
 ) -> tuple[OutputFiles, dict[str, tuple[str, ...]]]:
-    """Render into ``spool`` the jobs not already in ``output``; return all files and their jobs."""
+    """Render into ``spool`` the jobs not already in ``output``; return all files and their jobs.
+
+    A job's files are kept if ``previous`` made them and, unless ``trusted``
+    (the caller wrote ``output`` itself and nobody else does), they are
+    still exactly as it recorded.
+    """
     salt = digest(tool_fingerprint(), templates)
     kept: dict[str, FileState] = {}
     made: dict[str, tuple[str, ...]] = {}
@@ -69,7 +75,7 @@ def render_changed(
     for job in jobs:
         key = digest(salt, job.edition, job.name, fingerprints.of(job.inputs))
         paths = previous.jobs.get(key)
-        if paths is not None and _intact(paths, previous, root):
+        if paths is not None and (trusted or _intact(paths, previous, root)):
             kept.update((path, previous.files[path]) for path in paths)
             made[key] = paths
         else:

@@ -39,6 +39,9 @@ class _CachedIssue:
     references: FolderReferences
 
 
+KeptIssues = dict[str, "_CachedIssue"]
+"""Issues read before, by their cache key (see :func:`read_issues`)."""
+
 Seeds = list[tuple[object, str]]
 """Assembled values paired with fingerprints known from the files they came from."""
 
@@ -53,20 +56,23 @@ class ReadIssues:
 
 
 def read_issues(
-    root: Path, content_dir: Path, folders: list[IssueFolder], config: Config, options: Options, cache: Cache
+    root: Path, content_dir: Path, folders: list[IssueFolder], config: Config, options: Options, cache: Cache,
+    kept: KeptIssues | None = None,
 ) -> ReadIssues:
     """Validate the issue ``folders`` under ``content_dir``, from the cache where possible.
 
     The caller scans the folders before anything is read (see
     :class:`newsletter.incremental.stamps.Inputs`): a digest taken then never stands for
-    bytes newer than those read.
+    bytes newer than those read. A process that reads again and again (the
+    preview) passes ``kept``, the issues it read last time: those are not
+    loaded from the cache again, and ``kept`` is left holding this read's.
     """
     # Paths in problems are relative to the root, so where the folders are is part of every key.
     where = f"{root.resolve()} {content_dir.resolve()}"
     per_issue = options.per_issue()
     base = digest(tool_fingerprint(), where, repr(config), repr(per_issue))
     keys = [folder.key(base) for folder in folders]
-    cached = cache.get_many("issues", keys, _CachedIssue)
+    cached = _kept_or_cached(keys, kept or {}, cache)
     missing = [index for index, found in enumerate(cached) if found is None]
 
     def compute(position: int) -> _CachedIssue:
@@ -83,7 +89,11 @@ def read_issues(
     estimate = ESTIMATED_MS_PER_FILE * sum(len(folders[index].files) for index in missing)
     for index, result in zip(missing, run_all(compute, len(missing), estimate), strict=True):
         cached[index] = result
-    cache.prune("issues", set(keys))
+    if kept is None:
+        cache.prune("issues", set(keys))
+    else:  # the cache is pruned when the preview is idle
+        kept.clear()
+        kept.update((key, found) for key, found in zip(keys, cached, strict=True) if found is not None)
     read = ReadIssues([], [], [])
     for folder, key, found in zip(folders, keys, cached, strict=True):
         assert found is not None
@@ -92,6 +102,17 @@ def read_issues(
         if found.issue is not None:
             read.seeds.extend(_seeds(found.issue, key, base, folder))
     return read
+
+
+def _kept_or_cached(keys: list[str], kept: KeptIssues, cache: Cache) -> list[_CachedIssue | None]:
+    """The issue stored under each key: from ``kept``, else from the cache, else ``None``."""
+    found = [kept.get(key) for key in keys]
+    missing = [index for index, value in enumerate(found) if value is None]
+    if missing:
+        for index, value in zip(missing, cache.get_many("issues", [keys[i] for i in missing], _CachedIssue),
+                                strict=True):
+            found[index] = value
+    return found
 
 
 def _seeds(issue: Issue, key: str, base: str, folder: IssueFolder) -> Seeds:

@@ -95,6 +95,12 @@ class StatCache:
         self.seen[where] = known
         return IssueFolder(path, tuple(zip(known.names, known.digests, strict=True)))
 
+    def again(self) -> None:
+        """Start another scan from what the last one found: for a process that scans again and again."""
+        if self.seen:
+            self.known, self.seen = self.seen, {}
+        self.trusted_before = time.time_ns() - int(RACY_SECONDS * 1e9)
+
     def save(self) -> None:
         """Record what the scans since loading found, and only that."""
         if self.seen != self.known:

@@ -99,6 +99,11 @@ class Inputs:
         scans = StatCache(project.cache, project.content_dir)
         folders = [scans.scan(path) for path in issue_folders(project.content_dir)]
         scans.save()
+        return cls.of(project, folders)
+
+    @classmethod
+    def of(cls, project: Project, folders: list[IssueFolder]) -> Inputs:
+        """The inputs of ``project`` whose issue folders were scanned as ``folders``; the rest digested now."""
         parts: list[str | bytes] = [
             tool_fingerprint(),
             str(project.root.resolve()),
