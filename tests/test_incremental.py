@@ -5,7 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import shutil
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import jinja2
@@ -270,12 +270,15 @@ def test_rebuild_writes_only_the_files_that_changed(make_site: MakeSite) -> None
     after = {path: (root / "output" / path).stat().st_ino for path in tree(root / "output")}
     rewritten = {path for path in after if after[path] != before[path]}
     # Only the files that show the body: the home page shows the newest issue, and March is older.
-    assert rewritten == {
+    # The search index is cut into files by its own rules (see newsletter/render/search.py): some of them change.
+    searched = {path for path in rewritten if path.startswith("search/")}
+    assert searched and not searched & {"search/index.html", "search/search.js"}
+    assert rewritten - searched == {
         "issues/2022-03/index.html", "issues/2022-03/email.html",
         "issues/2022-03/email.txt", "issues/2022-03/email.eml", "issues/2022-03/march-fine/index.html",
         "sections/enforcement/index.html", "sections/enforcement/feed.xml",
         "authorities/cac/index.html", "authorities/cac/feed.xml",
-        "feed.xml", "atom.xml", "feed.json", "search/2022.js",
+        "feed.xml", "atom.xml", "feed.json",
     }
 
 
@@ -287,8 +290,8 @@ def test_an_edit_renders_only_the_pages_that_show_the_entry(
     rendered: list[str] = []
     run_job = Job.run
 
-    def recording(job: Job, env: jinja2.Environment) -> dict[str, bytes]:
-        files = run_job(job, env)
+    def recording(job: Job, envs: Mapping[str, jinja2.Environment]) -> dict[str, bytes]:
+        files = run_job(job, envs)
         rendered.extend(files)
         return files
 
@@ -297,12 +300,14 @@ def test_an_edit_renders_only_the_pages_that_show_the_entry(
     rebuild(root)
     # Not the pages of the other entry of the March issue (its tag page, its section), nor the
     # other issues: a page is given the entries it lists, not the issues they came from.
-    assert set(rendered) == {
+    searched = {path for path in rendered if path.startswith("search/")}  # cut by its own rules
+    assert searched and not searched & {"search/index.html", "search/search.js"}
+    assert set(rendered) - searched == {
         "issues/2022-03/index.html", "issues/2022-03/email.html",
         "issues/2022-03/email.txt", "issues/2022-03/email.eml", "issues/2022-03/march-fine/index.html",
         "sections/enforcement/index.html", "sections/enforcement/feed.xml",
         "authorities/cac/index.html", "authorities/cac/feed.xml",
-        "feed.xml", "atom.xml", "feed.json", "search/2022.js",
+        "feed.xml", "atom.xml", "feed.json",
         "index.html", "upcoming/index.html",  # their templates read the whole archive
     }
 
