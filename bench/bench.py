@@ -10,7 +10,12 @@ Every measurement runs in a fresh process; each figure is the median of
 ``--runs`` runs. Scenarios: a cold build (no output, no cache), a rebuild
 with nothing changed, a rebuild after editing one entry's body, a rebuild
 after adding one entry (both in the newest issue, which the home page and
-the feed show), and ``newsletter check``. Peak memory is the largest
+the feed show), and ``newsletter check``. Then the live preview: the
+time ``newsletter serve`` takes to show its first page (from a fresh preview
+folder, the build cache warm), and the time from saving an edit to the
+moment the page served over HTTP shows it, beside ``hugo server``'s on the
+equivalent site where Hugo is installed; and ``newsletter check`` on an
+entry whose one paragraph holds 2,000 links. Peak memory is the largest
 resident set of any one process of the run (``wait4``) and, where the build
 uses worker processes, the sampled peak of the proportional set size of the
 whole process tree. Where ``hugo`` is installed, the same corpus is built
@@ -21,17 +26,22 @@ as a ratio of Hugo's. Results go to the terminal and to ``bench/results.json``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import filecmp
 import json
 import os
 import platform
 import shutil
+import signal
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -115,6 +125,11 @@ def main() -> None:
             hugo_measure = measure_hugo(hugo, site, args.runs)
         identical = incremental_matches_cold(project)
         _print_table(size, measures, hugo_measure, identical)
+        live = measure_serve(project, corpus, args.runs, work)
+        if hugo:
+            live["hugo server edit to page"] = measure_hugo_server(hugo, site, corpus, args.runs)
+        live["2,000-link paragraph check"] = measure_many_links(project, corpus, args.runs)
+        _print_live(live)
         sizes[str(size)] = {
             "issues": len(corpus),
             "newsletter": {name: m.as_json() for name, m in measures.items()},
@@ -124,6 +139,12 @@ def main() -> None:
                 if hugo_measure else None
             ),
             "incremental_output_matches_cold_build": identical,
+            "live": {name: m.as_json() for name, m in live.items()},
+            "live_ratio_to_hugo_server": (
+                {name: round(m.median / live["hugo server edit to page"].median, 3)
+                 for name, m in live.items() if name == "serve edit to page"}
+                if "hugo server edit to page" in live else None
+            ),
         }
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -151,6 +172,7 @@ def _arguments() -> argparse.Namespace:
 def _machine(hugo: str | None) -> dict[str, object]:
     return {
         "cpus": os.cpu_count(),
+        "usable_cpus": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
         "platform": platform.platform(),
         "python": platform.python_version(),
         "hugo": subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.strip()
@@ -214,6 +236,138 @@ def measure_hugo(hugo: str, site: Path, runs: int) -> Measure:
     return measure
 
 
+_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never via a proxy
+PAUSE_BETWEEN_EDITS = 2.0
+"""Seconds between two saves: an editor reads the page before saving again (and serve tidies up meanwhile)."""
+
+
+def _page(url: str) -> str:
+    try:
+        with _DIRECT.open(url, timeout=30) as response:
+            return str(response.read().decode())
+    except (urllib.error.URLError, ConnectionError):
+        return ""
+
+
+def _wait_for(condition: Callable[[], bool], limit: float = 120.0) -> float:
+    """Poll ``condition`` every 5 ms; return the seconds it took to hold."""
+    started = time.perf_counter()
+    while not condition():
+        if time.perf_counter() - started > limit:
+            raise SystemExit("timed out waiting for the preview")
+        time.sleep(0.005)
+    return time.perf_counter() - started
+
+
+class _Server:
+    """A preview server (ours or Hugo's) in a fresh process, its output kept in a file."""
+
+    def __init__(self, command: list[str], cwd: Path, env: dict[str, str]):
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 - closed by stop()
+        self.process = subprocess.Popen(command, cwd=cwd, env=env, stdout=self.log, stderr=self.log)
+
+    def output(self) -> str:
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
+
+
+def _free_port() -> int:
+    with contextlib.closing(socket.socket()) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def measure_serve(project: Path, corpus: list[Issue], runs: int, work: Path) -> dict[str, Measure]:
+    """The first preview, then edits of one body, each timed from the save to the page served with it."""
+    newest = corpus[-1]
+    first = newest.entries[0]
+    edited = project / "content" / newest.id / f"{first.slug}.{'yaml' if first.as_yaml else 'md'}"
+    original = edited.read_text(encoding="utf-8")
+    port = _free_port()
+    page_url = f"http://127.0.0.1:{port}/issues/{newest.id}/"
+    first_preview, edits = Measure(), Measure()
+    for run in range(runs):
+        caches = _fresh(work / "user-cache")  # a fresh preview folder: the first preview renders every page
+        env = {**_USER_ENVIRONMENT, "XDG_CACHE_HOME": str(caches)}
+        started = time.perf_counter()
+        server = _Server([sys.executable, "-m", "newsletter", "serve", "--port", str(port)], project, env)
+        try:
+            _wait_for(lambda: "</html>" in _page(page_url))
+            first_preview.runs.append(_wall(time.perf_counter() - started))
+            for number in range(runs if run == 0 else 0):
+                time.sleep(PAUSE_BETWEEN_EDITS)
+                marker = f"Saved while serving ({number})."
+                edited.write_text(original.rstrip("\n") + f" {marker}\n", encoding="utf-8")
+                edits.runs.append(_wall(_wait_for(lambda marker=marker: marker in _page(page_url))))
+        finally:
+            server.stop()
+            edited.write_text(original, encoding="utf-8")
+    return {"serve first preview": first_preview, "serve edit to page": edits}
+
+
+def measure_hugo_server(hugo: str, site: Path, corpus: list[Issue], runs: int) -> Measure:
+    """``hugo server`` (rendering to memory, its default) on the same edit: save to page served with it."""
+    newest = corpus[-1]
+    edited = site / "content" / "items" / f"{newest.id}-{newest.entries[0].slug}.md"
+    original = edited.read_text(encoding="utf-8")
+    port = _free_port()
+    page_url = f"http://127.0.0.1:{port}/issues/{newest.id}/"
+    measure = Measure()
+    server = _Server([hugo, "server", "--port", str(port), "--bind", "127.0.0.1", "--disableLiveReload",
+                      "--baseURL", f"http://127.0.0.1:{port}/"], site, dict(_USER_ENVIRONMENT))
+    try:
+        _wait_for(lambda: "</html>" in _page(page_url), limit=600)
+        for number in range(runs):
+            time.sleep(PAUSE_BETWEEN_EDITS)
+            marker = f"Saved while serving ({number})."
+            edited.write_text(original.rstrip("\n") + f" {marker}\n", encoding="utf-8")
+            measure.runs.append(_wall(_wait_for(lambda marker=marker: marker in _page(page_url))))
+    finally:
+        server.stop()
+        edited.write_text(original, encoding="utf-8")
+    return measure
+
+
+def measure_many_links(project: Path, corpus: list[Issue], runs: int) -> Measure:
+    """``newsletter check`` with one entry whose single paragraph holds 2,000 links."""
+    newest = corpus[-1]
+    entry = newest.entries[1]
+    path = project / "content" / newest.id / "many-links.md"
+    links = " ".join(f"[{number}](https://example.org/{number})" for number in range(2000))
+    sources = tuple((title, f"{url}?many-links") for title, url in entry.sources)
+    text = entry_file(replace(entry, as_yaml=False, sources=sources, body=links + "\n"))
+    path.write_text(text, encoding="utf-8")
+    measure = Measure()
+    try:
+        for _ in range(runs):
+            measure.runs.append(timed([sys.executable, "-m", "newsletter", "check"], project, allow_failure=True))
+    finally:
+        path.unlink()
+    return measure
+
+
+def _wall(seconds: float) -> Run:
+    return Run(round(seconds, 4), 0.0, 0.0, 0.0)
+
+
+def _print_live(live: dict[str, Measure]) -> None:
+    hugo = live.get("hugo server edit to page")
+    print(f"\n{'live preview':<30}{'median s':>10}" + (f"{'x hugo server':>15}" if hugo else ""))
+    for name, measure in live.items():
+        ratio = f"{measure.median / hugo.median:>15.2f}" if hugo and name == "serve edit to page" else ""
+        print(f"{name:<30}{measure.median:>10.3f}{ratio}")
+    print(f"cores: {os.cpu_count()}")
+
+
 def incremental_matches_cold(project: Path) -> bool:
     """Whether the output left by the rebuilds equals a cold build of the same content."""
     incremental = project / "output-incremental"
@@ -237,8 +391,8 @@ def _same_tree(left: Path, right: Path) -> bool:
     )
 
 
-def timed(command: list[str], cwd: Path) -> Run:
-    """Run ``command`` in a fresh process; fail loudly if it fails."""
+def timed(command: list[str], cwd: Path, allow_failure: bool = False) -> Run:
+    """Run ``command`` in a fresh process; fail loudly if it fails (unless ``allow_failure``)."""
     # Output goes to a file, not a pipe: nothing reads a pipe while wait4() waits, so a
     # command printing more than the pipe holds would block forever.
     with tempfile.TemporaryFile() as output:
@@ -250,7 +404,7 @@ def timed(command: list[str], cwd: Path) -> Run:
         seconds = time.perf_counter() - started
         sampler.stop()
         process.returncode = os.waitstatus_to_exitcode(status)
-        if process.returncode != 0:
+        if process.returncode != 0 and not allow_failure:
             output.seek(0)
             raise SystemExit(f"{' '.join(command)} failed in {cwd}:\n{output.read().decode()}")
     cpu = usage.ru_utime + usage.ru_stime
