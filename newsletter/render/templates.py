@@ -133,8 +133,14 @@ def relative_url(context: Any, target: str) -> str:
 
     Relative links keep the site working under any base path and from disk.
     """
+    return _relative_url(target, context["page_path"])
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _relative_url(target: str, page_path: str) -> str:
+    """``relative_url`` itself: a page links to the same places again and again (its tags, sections, issue)."""
     path, hash_mark, fragment = target.partition("#")
-    link = relative_path(path, posixpath.dirname(context["page_path"]))
+    link = relative_path(path, posixpath.dirname(page_path))
     if path == "" or path.endswith("/"):
         link = "./" if link == "." else link + "/"
     if hash_mark and link == "./":
