@@ -56,11 +56,14 @@ base_url: https://news.example.org/
 description: A newsletter used in tests.
 email:
   from: "Test Team <team@news.example.org>"
-  unsubscribe_url: https://news.example.org/unsubscribe
+  unsubscribe_url: https://news.example.org/unsubscribe?email={email}
 authorities:
   CAC: Cyberspace Administration of China
   MIIT: Ministry of Industry and Information Technology
 """
+
+FIXED_LINK_CONFIG = MINIMAL_CONFIG.replace("?email={email}", "")
+"""The minimal settings with an unsubscribe link that is the same for every reader: a sent copy is the export's."""
 
 MINIMAL_ISSUE = """\
 date: 2022-05-15

@@ -18,7 +18,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from newsletter.send import PASSWORD_VARIABLE
-from tests.conftest import MakeSite, run
+from tests.conftest import FIXED_LINK_CONFIG, MakeSite, run
 
 PASSWORD = "correct horse battery staple"
 
@@ -131,7 +131,7 @@ def test_sent_message_is_the_built_one_with_its_to_line(
     make_site: MakeSite, mailbox: tuple[Mailbox, int]
 ) -> None:
     box, port = mailbox
-    root = make_site()
+    root = make_site({"newsletter.yaml": FIXED_LINK_CONFIG})  # the sent copy is then the export, addressed
     assert run("build", cwd=root).exit_code == 0
     built = (root / "output/issues/2022-05/email.eml").read_bytes()
     result = newsletter("send", "2022-05", "--to", "reader@example.org",
@@ -146,7 +146,7 @@ def test_starttls_and_login_with_the_password_from_the_environment(
     make_site: MakeSite, tls_mailbox: tuple[Mailbox, int, Path]
 ) -> None:
     box, port, ca_file = tls_mailbox
-    root = make_site()
+    root = make_site({"newsletter.yaml": FIXED_LINK_CONFIG})  # the sent copy is then the export, addressed
     result = newsletter(
         "send", "2022-05", "--to", "reader@example.org", "--smtp-host", "127.0.0.1",
         "--smtp-port", str(port), "--starttls", "--user", "editor",
@@ -164,7 +164,7 @@ def test_implicit_tls_delivers_the_message(
     make_site: MakeSite, ssl_mailbox: tuple[Mailbox, int, Path]
 ) -> None:
     box, port, ca_file = ssl_mailbox
-    root = make_site()
+    root = make_site({"newsletter.yaml": FIXED_LINK_CONFIG})  # the sent copy is then the export, addressed
     result = newsletter(
         "send", "2022-05", "--to", "reader@example.org", "--smtp-host", "127.0.0.1",
         "--smtp-port", str(port), "--ssl", cwd=root, env={"SSL_CERT_FILE": str(ca_file)},

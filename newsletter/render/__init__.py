@@ -8,7 +8,7 @@ reads the project's files: everything comes in the model or the templates.
 
 May import: the standard library, Jinja and the output libraries,
 :mod:`newsletter.model`, :mod:`newsletter.errors` and the pure helpers of
-:mod:`newsletter.content` (``markdown``, ``urls``); never its loading, nor
+:mod:`newsletter.content` (``markdown``, ``urls``, ``merge_tags``, ``i18n``); never its loading, nor
 :mod:`newsletter.incremental` or :mod:`newsletter.cli`.
 
 For rebuilds, every kind is also split into jobs (see ``jobs.py``) that are
