@@ -43,7 +43,7 @@ from newsletter.content.fields import SLUG
 from newsletter.content.settings import READER_PLACEHOLDERS, address_problem
 from newsletter.errors import Problem, SendError
 from newsletter.incremental.cache import CACHE_DIR
-from newsletter.model import Config, Issue
+from newsletter.model import Config, Issue, Newsletter
 from newsletter.options import Options
 from newsletter.project import Project
 from newsletter.render.email import Addressee, email_message
@@ -219,9 +219,10 @@ def unique(recipients: Iterable[Recipient]) -> list[Recipient]:
 # The journal
 
 
-def journal_path(project: Project, issue_id: str) -> Path:
-    """Where the readers who have issue ``issue_id`` already are written down."""
-    return project.root / CACHE_DIR / "sent" / f"{issue_id}.jsonl"
+def journal_path(project: Project, issue_id: str, edition: str = "") -> Path:
+    """Where the readers who have issue ``issue_id`` (in the edition ``edition``) already are written down."""
+    name = f"{edition}/{issue_id}" if edition else issue_id
+    return project.root / CACHE_DIR / "sent" / f"{name}.jsonl"
 
 
 def already_sent(journal: Path) -> set[str]:
@@ -249,20 +250,40 @@ def _record(journal: IO[str], recipient: Recipient, *, uncertain: bool = False) 
 # The messages
 
 
-def built_edition(project: Project, options: Options, issue_id: str) -> tuple[Edition, list[Problem]]:
-    """Render the project in memory; return issue ``issue_id``'s email edition and the warnings."""
+def built_edition(
+    project: Project, options: Options, issue_id: str, language: str = ""
+) -> tuple[Edition, list[Problem]]:
+    """Render the project in memory; return issue ``issue_id``'s email and the warnings.
+
+    ``language`` is the code of another language's edition (``languages:``) to send instead.
+    """
     rendered = render(project, options)
-    for issue in rendered.newsletter.issues:
+    newsletter = _in_language(rendered.newsletter, language)
+    folder = f"{language}/" if language else ""
+    for issue in newsletter.issues:
         if issue.id == issue_id:
             files = rendered.files
-            edition = Edition(issue, rendered.newsletter.config,
-                              files[f"{issue.path}email.html"].decode(), files[f"{issue.path}email.txt"].decode())
+            edition = Edition(issue, newsletter.config, files[f"{folder}{issue.path}email.html"].decode(),
+                              files[f"{folder}{issue.path}email.txt"].decode())
             return edition, rendered.problems
+    if language and any(issue.id == issue_id for issue in rendered.newsletter.issues):
+        raise SendError(f"issue '{issue_id}' is not in the '{language}' edition: it has no issue.{language}.yaml")
     if SLUG.fullmatch(issue_id) and (project.content_dir / issue_id).is_dir():
         # The folder validated, so it can only have been left out as a draft.
         raise SendError(f"issue '{issue_id}' is a draft; pass --drafts to send it anyway")
     known = ", ".join(issue.id for issue in rendered.newsletter.issues) or "none"
     raise SendError(f"there is no issue '{issue_id}' (issues: {known})")
+
+
+def _in_language(newsletter: Newsletter, language: str) -> Newsletter:
+    """The newsletter's edition in ``language`` (its code), or the newsletter itself for ``""``."""
+    if not language:
+        return newsletter
+    for edition in newsletter.editions:
+        if edition.config.edition == language:
+            return edition
+    codes = ", ".join(edition.config.edition for edition in newsletter.editions) or "none"
+    raise SendError(f"there is no '{language}' edition (editions under 'languages:' in newsletter.yaml: {codes})")
 
 
 def check_placeholders(config: Config) -> None:

@@ -9,6 +9,8 @@ import pytest
 
 from tests.conftest import REGISTRY, MakeSite, built, cold_build, entry, png, replace_in, run, tree, write_files
 from tests.test_i18n import english_messages, visible_text
+from tests.test_send import Mailbox, mailbox  # noqa: F401  (a fixture)
+from tests.test_send_list import parsed
 
 CONFIG = """\
 title: China Data Protection
@@ -276,3 +278,25 @@ def test_the_other_editions_feeds_are_valid_and_absolute(output: Path) -> None:
     document = json.loads((output / "zh/feed.json").read_text(encoding="utf-8"))
     jsonschema.validate(document, JSON_FEED_SCHEMA)
     assert [item["title"] for item in document["items"]] == ["2022年5月刊"]
+
+
+def test_send_edition_sends_the_other_languages_email_with_its_own_journal(
+    make_site: MakeSite, mailbox: tuple[Mailbox, int]  # noqa: F811
+) -> None:
+    box, port = mailbox
+    root = make_site(PROJECT, minimal=False)
+    server = ("--smtp-host", "127.0.0.1", "--smtp-port", str(port))
+    sent = run("send", "2022-05", "--edition", "zh", "--to", "ann@example.org", *server, cwd=root)
+    assert sent.exit_code == 0, sent.output
+    message = parsed(box.messages[-1][2])
+    assert message["Subject"] == "2022年5月刊" and message["From"] == "团队 <zh@news.example.org>"
+    text = message.get_body(("plain",))
+    assert text is not None and "网信办发布了数据出境规则的征求意见稿。" in text.get_content()
+    assert message["List-Unsubscribe"] == "<https://news.example.org/unsubscribe?email=ann@example.org>"
+    english = run("send", "2022-05", "--to", "ann@example.org", *server, cwd=root)
+    assert english.exit_code == 0, english.output  # a journal per edition: the English one is not "sent"
+    assert parsed(box.messages[-1][2])["Subject"] == "May 2022" and len(box.messages) == 2
+    for args, error in ((("2022-04", "--edition", "zh"), "issue '2022-04' is not in the 'zh' edition"),
+                        (("2022-05", "--edition", "fr"), "there is no 'fr' edition")):
+        refused = run("send", *args, "--to", "ann@example.org", *server, cwd=root)
+        assert refused.exit_code == 1 and error in refused.output, refused.output

@@ -45,6 +45,8 @@ from newsletter.send import (
 @click.option("--list", "list_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="Send to every address in FILE: a CSV with an 'email' column (and 'name'), "
                    "or one address a line.")
+@click.option("--edition", "language", default="", metavar="CODE",
+              help="Send the issue's edition in another language (a code under 'languages:', e.g. zh).")
 @click.option("--dry-run", is_flag=True, help="Print who would get it; send nothing.")
 @click.option("--resend", is_flag=True, help="Send also to those the send journal says have it.")
 @click.option("--rate", type=click.FloatRange(min=0, min_open=True), default=None, metavar="N",
@@ -66,7 +68,7 @@ from newsletter.send import (
 @click.option("--dkim-domain", default=None, metavar="D", help="The domain the DKIM signature speaks for.")
 def send_command(
     config_path: Path, content_dir: Path | None, drafts: bool, strict: bool, debug: bool,
-    issue_id: str, addresses: tuple[str, ...], list_file: Path | None, dry_run: bool, resend: bool,
+    issue_id: str, addresses: tuple[str, ...], list_file: Path | None, language: str, dry_run: bool, resend: bool,
     rate: float | None, smtp_host: str, smtp_port: int | None, use_ssl: bool, starttls: bool,
     timeout: float, user: str | None, dkim_key: Path | None, dkim_selector: str | None, dkim_domain: str | None,
 ) -> None:
@@ -81,11 +83,11 @@ def send_command(
     recipients = [recipient_of(address) for address in addresses] + _list(list_file)
     project = find_project(config_path, content_dir, None)
     options = Options(drafts=drafts, strict=strict)
-    edition, problems = run_command(lambda: built_edition(project, options, issue_id), debug)
+    edition, problems = run_command(lambda: built_edition(project, options, issue_id, language), debug)
     print_problems(problems)
     run_command(lambda: check_placeholders(edition.config), debug)
     recipients = unique(recipients)
-    journal = journal_path(project, issue_id)
+    journal = journal_path(project, issue_id, language)
     if dry_run:
         _dry_run(issue_id, recipients, set() if resend else already_sent(journal))
         return
