@@ -358,6 +358,12 @@
         }
       });
       var search = params.toString();
+      // The same search in the other editions: each has its own search page over its own developments.
+      document.querySelectorAll(".language-switch a[href]").forEach(function (link) {
+        var page = link.getAttribute("data-page") || link.getAttribute("href");
+        link.setAttribute("data-page", page);
+        link.setAttribute("href", page + (search ? "?" + search : ""));
+      });
       try {
         window.history.replaceState(null, "", window.location.pathname + (search ? "?" + search : ""));
       } catch (error) {

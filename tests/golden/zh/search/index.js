@@ -1,0 +1,1 @@
+window.newsletterSearchIndex = {"count":13,"docs":10,"words":[""],"pairs":[""],"cjk":2,"filters":{"section":[["views","我们的观点",2],["enforcement","执法动态",3],["regulatory","立法动态",5],["industry","行业动态",3]],"authority":[["CAC","CAC",1],["CSRC","CSRC",2],["MIIT","MIIT",2],["SAMR","SAMR",2],["TC260","TC260",2]],"year":[["2022","2022",13]]}};
