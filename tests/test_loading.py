@@ -44,3 +44,18 @@ def test_ten_megabyte_body_is_refused_without_reading_it(make_site: MakeSite) ->
     assert result.exit_code == 1
     assert "content/2022-05/draft-rules.md:1:1: error: file is 10.1 MB; content files are limited" in result.stderr
     assert peak < 5_000_000, "the oversized file was read into memory"
+
+
+def test_an_unclosed_bracket_is_reported_where_it_opens(make_site: MakeSite) -> None:
+    root = make_site({
+        "content/2022-05/open-list.md": "---\ntitle: T\nsection: regulatory\ndate: 2022-05-10\ntags: [apps, data\n"
+                                        "sources:\n  - title: Notice\n    url: https://e.org/n\n---\nBody.\n",
+        "content/2022-05/open-map.yaml": "title: T\nsources: [{title: Notice, url: https://e.org/m\n"
+                                         "section: regulatory\n",
+    })
+    checked = run("check", cwd=root)
+    assert checked.exit_code == 1
+    assert ("content/2022-05/open-list.md:5:7: error: YAML syntax error: this list is not closed: add ']' at its "
+            "end (the parser gave up at line 6") in checked.output
+    assert "content/2022-05/open-map.yaml:2:11: error: YAML syntax error: this mapping is not closed: add '}'" \
+        in checked.output

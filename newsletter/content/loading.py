@@ -233,10 +233,17 @@ def _parse_yaml(text: str, doc: RawDocument, first_line: int) -> None:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line, column = (mark.line + first_line, mark.column + 1) if mark else (first_line, 1)
         reason = error.problem or "invalid YAML"
-        if error.context:
+        if error.context and error.context.startswith("while parsing a flow") and error.context_mark:
+            # The parser stops where it gave up, often lines later; the mistake is the bracket left open.
+            bracket = "]" if "sequence" in error.context else "}"
+            where = f"line {mark.line + first_line}" if mark else "the end"
+            mark = error.context_mark
+            reason = (f"this {'list' if bracket == ']' else 'mapping'} is not closed: add '{bracket}' at its end "
+                      f"(the parser gave up at {where}: {reason})")
+        elif error.context:
             reason = f"{reason} ({error.context})"
+        line, column = (mark.line + first_line, mark.column + 1) if mark else (first_line, 1)
         if reason.startswith("mapping values are not allowed"):
             reason += "; a value that holds ': ' must be in quotes, like title: \"CAC: new rules\""
         doc.problems.append(Problem(doc.path, line, column, f"YAML syntax error: {reason}"))
