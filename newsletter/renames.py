@@ -71,9 +71,9 @@ def move_entry(project: Project, old: EntryRef, new: EntryRef) -> Move:
             if text is not None:
                 edits[path] = text
     new_path = new_folder / f"{new.slug}{old_path.suffix}"
-    _write(new_path, edits.pop(old_path))
+    _write(new_path, edits.pop(old_path), _line_end(old_path))
     for path, text in edits.items():
-        _write(path, text)
+        _write(path, text, _line_end(path))
     for path, moved in translations.items():  # a translation follows its original: it takes its facts from it
         os.replace(path, moved)
     old_path.unlink()
@@ -177,11 +177,16 @@ def _with_references_to(path: Path, project: Project, old: EntryRef, new: EntryR
     return "\n".join(lines) if changed else None
 
 
-def _write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` whole: into a temporary file beside it, then renamed into place."""
+def _line_end(path: Path) -> str:
+    r"""The line ending the file at ``path`` uses: an editor on Windows keeps its ``\r\n``."""
+    return "\r\n" if b"\r\n" in path.read_bytes() else "\n"
+
+
+def _write(path: Path, text: str, line_end: str) -> None:
+    """Write ``text`` to ``path`` whole, with ``line_end``: into a temporary file beside it, then renamed into place."""
     handle, temporary = tempfile.mkstemp(prefix=".mv-", dir=path.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
+        with os.fdopen(handle, "w", encoding="utf-8", newline=line_end) as file:
             file.write(text)
         os.replace(temporary, path)
     except BaseException:

@@ -147,3 +147,14 @@ def test_a_reference_to_a_former_address_still_finds_the_development(make_site: 
     built(root)
     page = (root / "output/issues/2022-05/export-rules/index.html").read_text(encoding="utf-8")
     assert "Superseded by" in page and "Final data export rules" in page
+
+
+def test_mv_keeps_each_files_line_endings(make_site: MakeSite) -> None:
+    root = make_site({"content/2022-05/rules.md": RULES.replace("\n", "\r\n").encode(),
+                      "content/2022-05/later.md": LATER})
+    moved = run("mv", "2022-05/rules", "2022-05/export-rules", cwd=root)
+    assert moved.exit_code == 0, moved.output
+    renamed = (root / "content/2022-05/export-rules.md").read_bytes()
+    assert b"aliases:" in renamed and renamed.count(b"\r\n") == renamed.count(b"\n")
+    later = (root / "content/2022-05/later.md").read_bytes()
+    assert b"2022-05/export-rules" in later and b"\r" not in later
