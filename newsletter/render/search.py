@@ -134,15 +134,36 @@ def _terms(docs: tuple[Placed, ...]) -> _Terms:
     titled: Postings = defaultdict(list)
     paired: Postings = defaultdict(list)
     for number, p in enumerate(docs):
-        own_words, own_pairs = read_search_words(p.entry.search_words)
-        filed_words, filed_pairs = _filed_terms(_filed(p))
-        for word in dict.fromkeys([*own_words, *filed_words]):
+        own_words, title_words, own_pairs = _doc_terms(p.entry.search_words, _filed(p), p.entry.title)
+        for word in own_words:
             found[word].append(number)
-        for word in _title_words(p.entry.title):
+        for word in title_words:
             titled[word].append(number)
-        for pair in dict.fromkeys([*own_pairs, *filed_pairs]):
+        for pair in own_pairs:
             paired[pair].append(number)
     return _Terms(dict(found), dict(titled), dict(paired))
+
+
+DocTerms = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+"""A development's words, title words and word pairs."""
+
+
+@lru_cache(maxsize=65536)
+def _doc_terms(own: str, filed: tuple[str, ...], title: str) -> DocTerms:
+    """One development's words, title words and word pairs, each once.
+
+    Kept per development, so that a long-running preview reads again only
+    the developments an edit changed.
+    """
+    own_words, own_pairs = read_search_words(own)
+    filed_words: list[str] = []
+    filed_pairs: list[str] = []
+    for text in filed:  # pairs never span two texts, so each text's terms are its own
+        text_words, text_pairs = _filed_terms(text)
+        filed_words += text_words
+        filed_pairs += text_pairs
+    return (tuple(dict.fromkeys([*own_words, *filed_words])), _title_words(title),
+            tuple(dict.fromkeys([*own_pairs, *filed_pairs])))
 
 
 def _filed(p: Placed) -> tuple[str, ...]:
@@ -153,8 +174,9 @@ def _filed(p: Placed) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=4096)
-def _filed_terms(texts: tuple[str, ...]) -> tuple[list[str], list[str]]:
-    return read_search_words(search_words(texts))
+def _filed_terms(text: str) -> tuple[list[str], list[str]]:
+    """The words and pairs of one text of where a development was filed (a date, a section, a tag)."""
+    return read_search_words(search_words((text,)))
 
 
 @lru_cache(maxsize=65536)
@@ -282,8 +304,14 @@ def _json(value: object) -> str:
 def _doc_row(p: Placed, language: str) -> tuple[str, ...]:
     """What a result shows: permalink, title, meta line, and the text its snippet is cut from."""
     entry = p.entry
-    text = " ".join(filter(None, (plain_text(entry.body_html), plain_text(entry.highlight_html or ""))))
-    return entry.permalink, entry.title, _meta_line(p, language), text[:TEXT_LIMIT]
+    return entry.permalink, entry.title, _meta_line(p, language), _snippet_text(entry.body_html, entry.highlight_html)
+
+
+@lru_cache(maxsize=65536)
+def _snippet_text(body_html: str, highlight_html: str | None) -> str:
+    """The start of a development's text, where a result's snippet is cut from."""
+    text = " ".join(filter(None, (plain_text(body_html), plain_text(highlight_html or ""))))
+    return text[:TEXT_LIMIT]
 
 
 def _meta_line(p: Placed, language: str) -> str:
