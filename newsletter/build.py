@@ -21,7 +21,7 @@ import jinja2
 
 from newsletter.content.archive import collect
 from newsletter.content.layout import ASSETS_FOLDER, LOCALES_FOLDER, REGISTRY_FILE, place_problems
-from newsletter.content.loading import load_assets, load_settings
+from newsletter.content.loading import load_assets, load_settings, project_catalogs
 from newsletter.content.settings import read_settings
 from newsletter.errors import ContentError, Problem, errors_in
 from newsletter.incremental.rebuild import Rebuild
@@ -138,7 +138,7 @@ def _assembled(project: Project, rebuild: Rebuild, on_stage: Progress = _quiet) 
     refused = place_problems(root, project.content_dir, places)
     assets, unusable = load_assets(root)
     settings = load_settings(root, project.config_path)
-    config, problems = read_settings(*settings, options, [path for path, _ in assets])
+    config, problems = read_settings(*settings, options, [path for path, _ in assets], project_catalogs(root))
     problems = refused + unusable + problems
     read = rebuild.read_issues(config)
     on_stage("checking")

@@ -191,9 +191,10 @@ def test_each_editions_feeds_and_email_speak_its_language(output: Path) -> None:
 
 @pytest.mark.parametrize(("files", "where", "message"), [
     ({"content/2022-05/draft-rules.zh.md": TRANSLATED_DRAFT.replace("title:", "date: 2022-05-11\ntitle:", 1)},
-     "content/2022-05/draft-rules.zh.md:2:", "'date' differs from the original (content/2022-05/draft-rules.md)"),
+     "content/2022-05/draft-rules.zh.md:2:", "'date' is '2022-05-11' here but '2022-05-10' in the original "
+                                           "(content/2022-05/draft-rules.md)"),
     ({"content/2022-05/draft-rules.zh.md": TRANSLATED_DRAFT.replace("title:", "authority: miit\ntitle:", 1)},
-     "content/2022-05/draft-rules.zh.md:2:", "'authority' differs from the original"),
+     "content/2022-05/draft-rules.zh.md:2:", "'authority' is 'miit' here but 'cac' in the original"),
     ({"content/2022-05/draft-rules.zh.md": TRANSLATED_DRAFT.replace("  - title: 网信办通知\n",
                                                                     "  - title: 网信办通知\n    url: https://e.org/x\n")},
      "content/2022-05/draft-rules.zh.md:5:", "source 1 links to https://e.org/x, the original's to https://e.org/a"),
@@ -202,7 +203,8 @@ def test_each_editions_feeds_and_email_speak_its_language(output: Path) -> None:
     ({"content/2022-05/draft-rules.fr.md": "---\ntitle: Règles\n---\nTexte.\n"},
      "content/2022-05/draft-rules.fr.md:1:1", "has no edition 'fr' (it lists zh)"),
     ({"content/2022-05/issue.zh.yaml": "title: 五月\ndate: 2022-05-16\n"},
-     "content/2022-05/issue.zh.yaml:2:", "'date' differs from the original (content/2022-05/issue.yaml)"),
+     "content/2022-05/issue.zh.yaml:2:",
+     "'date' is '2022-05-16' here but '2022-05-15' in the original (content/2022-05/issue.yaml)"),
     ({"newsletter.yaml": CONFIG.replace("language: zh-Hans", "language: en")},
      "newsletter.yaml:9:", "'en' is the newsletter's own language"),
     ({"newsletter.yaml": CONFIG.replace("  zh:\n", "  issues:\n")},
@@ -300,3 +302,55 @@ def test_send_edition_sends_the_other_languages_email_with_its_own_journal(
                         (("2022-05", "--edition", "fr"), "there is no 'fr' edition")):
         refused = run("send", *args, "--to", "ann@example.org", *server, cwd=root)
         assert refused.exit_code == 1 and error in refused.output, refused.output
+
+
+@pytest.mark.parametrize(("files", "where", "message"), [
+    ({"content/2022-05/final-rules.zh.md": "---\ndate: 2022-05-12\n---\n工信部通报了一批应用程序。\n"},
+     "content/2022-05/final-rules.zh.md:2:1", "the translation has no title: write the title in 中文 as 'title:'"),
+    ({"content/2022-05/final-rules.zh.md": "---\ntitle: 工信部通报应用程序\n---\n"},
+     "content/2022-05/final-rules.zh.md:2:1", "the translation has no body: write the body in 中文 after the front"),
+    ({"content/2022-05/draft-rules.zh.md": TRANSLATED_DRAFT.replace("highlight: 企业应在**截止日前**提交意见。\n", "")},
+     "content/2022-05/draft-rules.zh.md:2:1", "the translation has no highlight"),
+    ({"content/2022-05/final-rule.zh.md": "---\ntitle: 工信部\n---\n正文。\n"},
+     "content/2022-05/final-rule.zh.md:1:1", "no development final-rule.md or final-rule.yaml (a translation sits "
+                                              "beside its original); did you mean 'final-rules'?"),
+    ({"content/2022-05/final-rules.zh-Hans.md": "---\ntitle: 工信部\n---\n正文。\n"},
+     "content/2022-05/final-rules.zh-Hans.md:1:1", "names the language, not the edition: name it final-rules.zh.md"),
+])
+def test_a_translation_that_leaves_out_words_or_misses_its_original_is_an_error(
+    make_site: MakeSite, files: dict[str, str | bytes | None], where: str, message: str
+) -> None:
+    root = make_site({**PROJECT, **files}, minimal=False)
+    result = run("check", cwd=root)
+    assert result.exit_code == 1, result.output
+    lines = [line for line in result.output.splitlines() if message in line]
+    assert lines and lines[0].startswith(where), result.output
+
+
+def test_an_issue_translation_without_a_title_is_named_as_its_edition_names_issues(make_site: MakeSite) -> None:
+    root = make_site({**PROJECT, "content/2022-05/issue.zh.yaml": "summary: 摘要。\n"}, minimal=False)
+    built(root)
+    page = (root / "output/zh/issues/2022-05/index.html").read_text(encoding="utf-8")
+    assert "<h1>中国数据保护动态 — 2022年5月</h1>" in page
+
+
+def test_a_mistake_in_the_settings_is_the_one_error_reported(make_site: MakeSite) -> None:
+    for mistake in (CONFIG.replace("language: zh-Hans", "language: zh_CN"), CONFIG + "timezone: Asia/Shangai\n",
+                    CONFIG.replace("language: zh-Hans", "language: qq-Hans")):
+        root = make_site({**PROJECT, "newsletter.yaml": mistake}, minimal=False)
+        result = run("check", cwd=root)
+        assert result.exit_code == 1
+        errors = [line for line in result.output.splitlines() if ": error: " in line]
+        assert len(errors) == 1 and errors[0].startswith("newsletter.yaml:"), result.output
+
+
+def test_a_language_without_a_catalog_is_warned_about_at_its_line(make_site: MakeSite) -> None:
+    root = make_site({**PROJECT, "newsletter.yaml": CONFIG.replace("language: zh-Hans", "language: zh-Hant")},
+                     minimal=False)
+    result = run("check", cwd=root)
+    assert result.exit_code == 0, result.output
+    assert ("newsletter.yaml:9:15: warning: the tool has no catalog for 'zh-Hant': the words of the interface "
+            "(headings, labels, the email's lines) will be in English; add them in locales/zh_Hant/messages.po") \
+        in result.output
+    write_files(root, {"locales/zh_Hant/messages.po": 'msgid "Archive"\nmsgstr "歸檔"\n'})
+    assert "no catalog" not in run("check", cwd=root).output

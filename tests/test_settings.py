@@ -203,9 +203,9 @@ def test_base_url_option_stands_in_for_a_missing_one(tmp_path: Path) -> None:
     assert config.base_url == "https://preview.example.org/"
 
 
-def test_read_settings_stands_in_defaults_when_there_are_errors(tmp_path: Path) -> None:
+def test_read_settings_stands_in_defaults_for_what_has_errors(tmp_path: Path) -> None:
     config, problems = read_settings(load(tmp_path, "title: T\nbase_url: /news/\n"), None, Options())
-    assert config == Config(title="", base_url="https://example.invalid/")
+    assert config == Config(title="T", base_url="https://example.invalid/")
     assert [str(p) for p in problems] == [
         "newsletter.yaml:2:11: error: URL '/news/' is relative; expected an absolute http or https URL"
     ]

@@ -25,7 +25,7 @@ import re
 from collections.abc import Callable
 
 from newsletter.content.fields import Fields
-from newsletter.content.i18n import language_name, translations
+from newsletter.content.i18n import language_name, language_problem, translations
 from newsletter.content.registry import records
 from newsletter.model import DEFAULT_SECTIONS, Config, Edition, EmailConfig, SectionConfig
 
@@ -34,7 +34,6 @@ TAKEN_FOLDERS = frozenset({
     "issues", "sections", "authorities", "tags", "instruments", "upcoming", "search", "assets", "calendars",
 })
 """Folders of the site that an edition's code cannot take."""
-_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 _CODE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*")
 
 
@@ -46,15 +45,14 @@ def read_editions(fields: Fields, config: Config, read_email: Callable[[Fields],
             edition.error(None, f"edition code '{code}' must be a short language code such as 'zh' or 'pt-br' "
                                 "(it is the edition's folder on the site and the suffix of its files)")
             continue
-        language = edition.line("language", required=True)
-        if language is None:
-            continue
-        if not _LANGUAGE_TAG.fullmatch(language):
-            edition.error("language", f"'{language}' is not a BCP 47 language tag such as zh-Hans or en-GB")
-            continue
-        if language.casefold() == config.language.casefold():
+        # With a mistake in its language the edition still stands, so its translations are recognised as such.
+        language = edition.line("language", required=True) or code
+        problem = language_problem(language)
+        if problem:
+            edition.error("language", problem)
+            language = config.language  # a stand-in, for the checks of the content to go on
+        elif language.casefold() == config.language.casefold():
             edition.error("language", f"'{language}' is the newsletter's own language: an edition is in another")
-            continue
         editions.append(Edition(
             code=code,
             language=language,

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+from collections.abc import Collection
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,6 +32,31 @@ def locale_name(language: str) -> str:
 def is_english(language: str) -> bool:
     """Whether ``language`` is English, whose dates the tool writes itself."""
     return language.split("-")[0].lower() == "en"
+
+
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+
+
+def language_problem(language: str) -> str | None:
+    """Why ``language`` cannot be a newsletter's language (its dates and words need a locale Babel knows)."""
+    if not _LANGUAGE_TAG.fullmatch(language):
+        return f"'{language}' is not a BCP 47 language tag such as zh-Hans or en-GB"
+    if is_english(language):
+        return None
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(locale_name(language))
+    except (ValueError, UnknownLocaleError):
+        return f"'{language}' is not a language the tool knows how to write dates for (such as zh-Hans or fr)"
+    return None
+
+
+def has_catalog(language: str, project_catalogs: Collection[str]) -> bool:
+    """Whether the interface has words in ``language``: English, the tool's catalog, or one of ``project_catalogs``."""
+    name = locale_name(language)
+    shipped = LOCALES / name / "LC_MESSAGES" / "messages.po"
+    return is_english(language) or name in project_catalogs or shipped.is_file()
 
 
 def language_name(language: str) -> str:

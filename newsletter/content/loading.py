@@ -23,6 +23,7 @@ from newsletter.content.layout import (
     BUNDLED_SUFFIXES,
     ENTRY_SUFFIXES,
     ISSUE_FILE,
+    LOCALES_FOLDER,
     REGISTRY_FILE,
     is_hidden,
 )
@@ -134,6 +135,12 @@ def load_assets(root: Path) -> tuple[tuple[tuple[str, bytes], ...], list[Problem
             continue
         found.append((relative.as_posix(), path.read_bytes()))
     return tuple(found), problems
+
+
+def project_catalogs(root: Path) -> list[str]:
+    """The locales the project's ``locales/`` has a catalog for: ``zh_Hant`` for ``locales/zh_Hant/messages.po``."""
+    folder = root / LOCALES_FOLDER
+    return sorted(path.parent.name for path in folder.glob("*/messages.po")) if folder.is_dir() else []
 
 
 MAX_BUNDLED_BYTES = 20_000_000

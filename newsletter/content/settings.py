@@ -47,14 +47,14 @@ from urllib.parse import urlsplit
 
 from newsletter.content.editions import read_editions
 from newsletter.content.fields import SLUG, Fields, did_you_mean
-from newsletter.content.i18n import language_name, translations
+from newsletter.content.i18n import has_catalog, language_name, language_problem, locale_name, translations
 from newsletter.content.layout import ASSETS_FOLDER
-from newsletter.content.loading import RawDocument
+from newsletter.content.loading import KeyPath, RawDocument
 from newsletter.content.markdown import render_markdown
 from newsletter.content.merge_tags import MERGE_TAG, has_merge_tag, is_merge_tag
 from newsletter.content.registry import REGISTRY_FIELDS, flat_authorities, read_registry, records
 from newsletter.content.urls import LINK_SCHEMES, WEB_SCHEMES, url_problem
-from newsletter.errors import Problem
+from newsletter.errors import Problem, errors_in
 from newsletter.model import DEFAULT_SECTIONS, Author, Config, EmailConfig, Registry, SectionConfig
 from newsletter.options import Options
 
@@ -75,29 +75,64 @@ READER_PLACEHOLDERS = ("{email}", "{token}")
 MAX_UNSUBSCRIBE_CHARS = 900
 """Keeps ``List-Unsubscribe: <...>`` on one header line under RFC 5322's 998 bytes."""
 SECTION_FIELDS = ("id", "title", "numbered")
+STAND_IN_URL = "https://example.invalid/"
+"""The base URL entries are checked against when the settings give none that works."""
 
 
 def read_settings(
-    doc: RawDocument, registry: RawDocument | None, options: Options, assets: Collection[str] = ()
+    doc: RawDocument, registry: RawDocument | None, options: Options, assets: Collection[str] = (),
+    catalogs: Collection[str] = (),
 ) -> tuple[Config, list[Problem]]:
-    """Validate the settings and the registry; with errors, defaults stand in so entries are still checked."""
-    config, problems = read_config(doc, registry, options.base_url, assets)
-    return config or Config(title="", base_url="https://example.invalid/"), problems
+    """Validate the settings and the registry; with errors, entries are still checked against what was read.
+
+    What a mistake makes unreadable falls back to its default, the rest
+    (the registry, the editions) stands: a typo in one setting must not
+    turn every development that names an authority into an error too.
+    """
+    config, problems = _read_config(doc, registry, options.base_url, assets)
+    if config is None:
+        return Config(title="", base_url=STAND_IN_URL), problems
+    return config, problems + _catalog_warnings(doc, config, catalogs)
+
+
+def _catalog_warnings(doc: RawDocument, config: Config, catalogs: Collection[str]) -> list[Problem]:
+    """A language the interface has no words for is written in English: say so, at its line."""
+    places: list[tuple[KeyPath, str]] = [(("language",), config.language)]
+    places += [(("languages", edition.code, "language"), edition.language) for edition in config.editions]
+    return [
+        doc.problem(keypath, f"the tool has no catalog for '{language}': the words of the interface (headings, "
+                             f"labels, the email's lines) will be in English; add them in locales/"
+                             f"{locale_name(language)}/messages.po (see docs/languages.md)", "warning")
+        for keypath, language in places
+        if not language_problem(language) and not has_catalog(language, catalogs)
+    ]
 
 
 def read_config(
     doc: RawDocument, registry_doc: RawDocument | None = None, base_url: str | None = None,
     assets: Collection[str] = (),
 ) -> tuple[Config | None, list[Problem]]:
-    """Validate the config (and ``registry.yaml``); ``base_url`` overrides the file's.
+    """Validate the config (and ``registry.yaml``); ``base_url`` overrides the file's; ``None`` if it has errors.
 
     ``assets`` are the site paths of the files in the project's ``assets/``, which ``logo`` may name.
     """
+    config, problems = _read_config(doc, registry_doc, base_url, assets)
+    return (None if any(p.severity == "error" for p in problems) else config), problems
+
+
+def _read_config(
+    doc: RawDocument, registry_doc: RawDocument | None, base_url: str | None, assets: Collection[str],
+) -> tuple[Config | None, list[Problem]]:
+    """The config as far as it could be read, and its problems; ``None`` only if the file is not YAML."""
     problems = list(doc.problems)
     if not doc.ok:
         return None, problems
     fields = Fields(doc, CONFIG_FIELDS, problems)
+    before = len(problems)
     registry = _registry(fields, registry_doc)
+    if errors_in(problems[before:]):
+        # Records left out would make every entry naming them an error too: check entries against none.
+        registry = Registry()
     title = fields.line("title", required=True)
     if base_url is None:
         base_url = fields.url("base_url", required=True, schemes=WEB_SCHEMES)
@@ -105,12 +140,12 @@ def read_config(
             fields.error("base_url", f"'base_url' {base_url} has a query or fragment; every page's address "
                                      "is made by adding to it, so it must end with a path")
             base_url = None
-    language = fields.line("language") or "en"
+    language = _language(fields)
     timezone = _timezone(fields)
     feed_limit, page_size = _at_least_one(fields, "feed_limit"), _at_least_one(fields, "page_size")
     config = Config(
         title=title or "",
-        base_url=_with_slash(base_url or ""),
+        base_url=_with_slash(base_url) if base_url else STAND_IN_URL,
         description=fields.text("description") or "",
         language=language,
         timezone=timezone,
@@ -119,14 +154,14 @@ def read_config(
         registry=registry,
         feed_limit=feed_limit or 50,
         page_size=page_size or 50,
-        footer_html=_footer(fields, _with_slash(base_url or "")),
+        footer_html=_footer(fields, _with_slash(base_url) if base_url else STAND_IN_URL),
         logo=_logo(fields, assets),
         authors=_authors(fields),
         language_name=language_name(language),
         bylines=_bylines(fields),
     )
     config = dataclasses.replace(config, editions=read_editions(fields, config, _email))
-    return (None if any(p.severity == "error" for p in problems) else config), problems
+    return config, problems
 
 
 def _authors(fields: Fields) -> tuple[Author, ...]:
@@ -193,6 +228,15 @@ def _at_least_one(fields: Fields, key: str) -> int | None:
 
 def _with_slash(url: str) -> str:
     return url if url.endswith("/") else url + "/"
+
+
+def _language(fields: Fields) -> str:
+    language = fields.line("language") or "en"
+    problem = language_problem(language)
+    if problem:
+        fields.error("language", problem)
+        return "en"
+    return language
 
 
 def _timezone(fields: Fields) -> str:

@@ -22,12 +22,13 @@ from typing import Any
 
 from newsletter.content.bundled import sized_images, target_problems
 from newsletter.content.entries import ENTRY_FIELDS, SOURCE_FIELDS, bundle_problems, read_body, rendered_text
-from newsletter.content.fields import Fields
+from newsletter.content.fields import Fields, did_you_mean
+from newsletter.content.i18n import date_text
 from newsletter.content.layout import ISSUE_FILE
 from newsletter.content.loading import RawDocument
 from newsletter.content.markdown import render_markdown
 from newsletter.errors import Problem, errors_in
-from newsletter.model import Config, Edition, Entry, Issue, IssueTranslation, Source
+from newsletter.model import Config, Edition, Entry, EntryDate, Issue, IssueTranslation, Source
 
 ENTRY_WORDS = ("title", "highlight", "body", "sources", "url")
 """What a development's translation gives; ``url`` too, for the article's own version in that language."""
@@ -58,12 +59,16 @@ def split_translations(
     of their own, or not at all.
     """
     codes = [edition.code for edition in config.editions]
+    by_tag = {edition.language.casefold(): edition.code for edition in config.editions}
     originals: list[RawDocument] = []
     found = TranslationFiles()
     for doc in docs:
         name = doc.path.rsplit("/", 1)[-1]
         stem, _, code = name.rsplit(".", 1)[0].rpartition(".")
-        if not stem or not _CODE.fullmatch(code):
+        if stem and code.casefold() in by_tag and code not in codes:  # slug.zh-Hans.md for slug.zh.md
+            problems.append(Problem(doc.path, 1, 1, f"'{name}' names the language, not the edition: name it "
+                                    f"{name.replace(f'.{code}.', f'.{by_tag[code.casefold()]}.')}"))
+        elif not stem or not _CODE.fullmatch(code):
             originals.append(doc)
         elif code not in codes:
             listed = f"it lists {', '.join(codes)}" if codes else "it lists none"
@@ -104,7 +109,8 @@ def read_translations(
             )
             continue
         before = len(problems)
-        words = _issue_words(issue_doc, meta, issue, issue_fields, edition_url(config, edition), bundled, problems)
+        words = _issue_words(issue_doc, meta, issue, issue_fields, edition, edition_url(config, edition), bundled,
+                             problems)
         entries = [_entry_in_edition(entry, by_path[entry.source_path], translated.get(entry.slug), config, edition,
                                      bundled, problems) for entry in issue.entries]
         if words is not None and not errors_in(problems[before:]):
@@ -118,7 +124,8 @@ def _check_originals(
     for slug, doc in translated.items():
         if slug not in slugs:
             problems.append(Problem(doc.path, 1, 1, f"this translates '{slug}', but the issue has no development "
-                                    f"{slug}.md or {slug}.yaml (a translation sits beside its original)"))
+                                    f"{slug}.md or {slug}.yaml (a translation sits beside its original)"
+                                    f"{did_you_mean(slug, slugs)}"))
 
 
 def edition_url(config: Config, edition: Edition) -> str:
@@ -127,28 +134,28 @@ def edition_url(config: Config, edition: Edition) -> str:
 
 
 def _issue_words(
-    doc: RawDocument, meta: RawDocument, issue: Issue, issue_fields: Sequence[str], site_url: str,
+    doc: RawDocument, meta: RawDocument, issue: Issue, issue_fields: Sequence[str], edition: Edition, site_url: str,
     bundled: Mapping[str, bytes], problems: list[Problem],
 ) -> IssueTranslation | None:
-    """``issue.<code>.yaml``: the issue's title, summary and intro in the edition (published at ``site_url``)."""
+    """``issue.<code>.yaml``: the issue's title, summary and intro in the edition (published at ``site_url``).
+
+    Without a title, the issue is called as its edition names issues: its title and the month.
+    """
     problems.extend(doc.problems)
     if not doc.ok:
         return None
-    code = doc.path.rsplit("/", 1)[-1].split(".")[1]
     fields = Fields(doc, issue_fields, problems)
     _contradictions(doc, meta, [key for key in issue_fields if key not in ISSUE_WORDS], problems)
     title = fields.line("title")
     intro = fields.markdown("intro") or ""
     problems.extend(doc.problem(("intro",), message) for _, message in target_problems(intro, bundled,
                                                                                       doc.path.rsplit("/", 1)[0] + "/"))
-    if title is None:
-        problems.append(doc.problem((), f"no 'title': the '{code}' edition shows the issue's own title, "
-                                    f"'{issue.title}'", "warning"))
+    month = date_text(EntryDate(issue.date.year, issue.date.month), edition.language)
     page_url = f"{site_url}{issue.path}"
     return IssueTranslation(
-        code=code,
+        code=edition.code,
         source_path=doc.path,
-        title=title or issue.title,
+        title=title or f"{edition.title} — {month}",
         summary=(fields.text("summary") or "").strip(),
         intro_html=sized_images(render_markdown(intro, page_url, "intro"), page_url, bundled),
         entries=(),
@@ -180,11 +187,14 @@ def _entry_in_edition(
     highlight = fields.markdown("highlight")
     sources = _source_titles(fields, entry.sources)
     problems.extend(bundle_problems(doc, body, highlight, bundled))
+    # Words left out would be published in the original's language under a page that says it is in this one.
     for key, given, kept in (("title", title, entry.title), ("body", body.strip(), entry.body_html),
                              ("highlight", highlight, entry.highlight_html)):
         if kept and not given:
-            problems.append(doc.problem((), f"no '{key}': the '{edition.code}' edition shows the original's",
-                                        "warning"))
+            where = "after the front matter" if key == "body" and is_markdown else f"as '{key}:'"
+            problems.append(doc.problem((), f"the translation has no {key}: write the {key} in "
+                                            f"{edition.name} {where}, or delete this file to show the development "
+                                            "as written, marked as untranslated"))
     original_body, original_highlight = _written_words(original)
     text = rendered_text(title or entry.title, body if body.strip() else original_body,
                          highlight or original_highlight, sources, page_url, entry.slug, bundled)
@@ -221,9 +231,11 @@ def _source_titles(fields: Fields, sources: tuple[Source, ...]) -> tuple[Source,
 def _contradictions(doc: RawDocument, original: RawDocument, inherited: Iterable[str], problems: list[Problem]) -> None:
     """An error at each inherited field that the translation gives differently from its original."""
     for key in inherited:
-        if key in doc.data and _same(doc.data[key]) != _same(original.data.get(key)):
-            problems.append(doc.problem((key,), f"'{key}' differs from the original ({original.path}): a "
-                                        f"translation takes '{key}' from its original; remove it here"))
+        if key in doc.data and (here := _same(doc.data[key])) != (there := _same(original.data.get(key))):
+            said = f"'{there}'" if key in original.data else "nothing"
+            problems.append(doc.problem((key,), f"'{key}' is '{here}' here but {said} in the original "
+                                        f"({original.path}): a translation takes '{key}' from its original; "
+                                        "remove it here"))
 
 
 def _same(value: Any) -> Any:
