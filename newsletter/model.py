@@ -150,6 +150,7 @@ class Edition:
     description: str
     sections: tuple[SectionConfig, ...]
     email: EmailConfig
+    footer_html: str = ""
 
 
 @dataclass(frozen=True)

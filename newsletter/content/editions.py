@@ -13,6 +13,7 @@ suffix of its files, and says what differs in its language::
           regulatory: 监管动态
         email:                     # from, reply_to, unsubscribe_url; default: the newsletter's
           from: 团队 <team@example.org>
+        footer: 本刊不构成法律意见。   # Markdown; default: the newsletter's
 
 The default sections' titles have built-in translations; a custom section
 without a title in the edition's language keeps its own, with a warning.
@@ -26,10 +27,11 @@ from collections.abc import Callable
 
 from newsletter.content.fields import Fields
 from newsletter.content.i18n import language_name, language_problem, translations
+from newsletter.content.markdown import render_markdown
 from newsletter.content.registry import records
 from newsletter.model import DEFAULT_SECTIONS, Config, Edition, EmailConfig, SectionConfig
 
-EDITION_FIELDS = ("language", "name", "title", "description", "sections", "email")
+EDITION_FIELDS = ("language", "name", "title", "description", "sections", "email", "footer")
 TAKEN_FOLDERS = frozenset({
     "issues", "sections", "authorities", "tags", "instruments", "upcoming", "search", "assets", "calendars",
 })
@@ -61,6 +63,7 @@ def read_editions(fields: Fields, config: Config, read_email: Callable[[Fields],
             description=edition.text("description") or config.description,
             sections=_sections(edition, config, language),
             email=_email(edition, config.email, read_email),
+            footer_html=_footer(edition, f"{config.base_url}{code}/", config),
         ))
     return tuple(editions)
 
@@ -82,6 +85,14 @@ def _sections(edition: Fields, config: Config, language: str) -> tuple[SectionCo
             title = section.title
         result.append(dataclasses.replace(section, title=title.strip()))
     return tuple(result)
+
+
+def _footer(edition: Fields, site_url: str, config: Config) -> str:
+    """The edition's footer in its language; the newsletter's where it gives none, marked with its language."""
+    footer = edition.markdown("footer")
+    if footer:
+        return render_markdown(footer, site_url, "footer")
+    return f'<div lang="{config.language}">{config.footer_html}</div>' if config.footer_html else ""
 
 
 def _email(edition: Fields, own: EmailConfig, read_email: Callable[[Fields], EmailConfig]) -> EmailConfig:

@@ -262,6 +262,7 @@ def edition_config(config: Config, edition: Edition) -> Config:
         base_url=edition_url(config, edition),
         sections=edition.sections,
         email=edition.email,
+        footer_html=edition.footer_html,
     )
 
 

@@ -62,7 +62,9 @@ def _event(
 ) -> icalendar.Event:
     entry, base_url, label = deadline.entry, config.base_url, words(deadline.label)
     event = icalendar.Event()
-    event.add("uid", f"{entry.issue_id}-{entry.slug}-{deadline.kind.replace('_', '-')}@{host}")
+    # Each edition's events are its own: a reader subscribed to two calendars sees both, not one.
+    edition = f"-{config.edition}" if config.edition else ""
+    event.add("uid", f"{entry.issue_id}-{entry.slug}-{deadline.kind.replace('_', '-')}{edition}@{host}")
     event.add("dtstamp", dt.datetime.combine(published, dt.time(0, 0), tzinfo=dt.UTC))
     event.add("dtstart", deadline.date.sort_date)
     event.add("dtend", deadline.last_day + dt.timedelta(days=1))

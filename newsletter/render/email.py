@@ -183,7 +183,8 @@ def email_message(
     # and an edited one gets a new one, which mail clients and archives need to tell them apart.
     digest = hashlib.sha256("\0".join((config.base_url, issue.id, issue.title, html, text)).encode()).hexdigest()
     message["Message-ID"] = f"<{issue.id}.{digest[:16]}@{host}>"
-    message["List-Id"] = _list_id(config.title, host)
+    message["List-Id"] = _list_id(config.title, f"{config.edition}.{host}" if config.edition else host)
+    message["Content-Language"] = config.language
     unsubscribe = addressee.unsubscribe_url if addressee else config.email.unsubscribe_url
     if unsubscribe:
         message["List-Unsubscribe"] = f"<{unsubscribe}>"
@@ -280,7 +281,8 @@ def _list_id(title: str, host: str) -> str:
     """``China Cyber Update <china-cyber-update.news.example.org>``: RFC 2919's list identifier.
 
     The label is the title's ASCII letters and digits, so that filters keep
-    working when the title's punctuation changes; the host makes it unique.
+    working when the title's punctuation changes; the host makes it unique
+    (another language's edition is another list: ``zh.news.example.org``).
     """
     label = _NOT_LABEL.sub("-", title.lower()).strip("-") or "newsletter"
     phrase = _SPECIALS.sub("", title).strip() if not title.isascii() else title

@@ -132,8 +132,12 @@ class WebSite:
 
     @property
     def url_paths(self) -> list[str]:
-        """The paths readers see of every listed page: what another edition's pages may link to."""
-        return [page.url_path for page in self.pages if page.in_sitemap]
+        """The paths readers see of every listed page: what another edition's pages may link to.
+
+        A development shown untranslated is not its original's counterpart: it is the original again.
+        """
+        return [page.url_path for page in self.pages
+                if page.in_sitemap and not (isinstance(page, EntryPage) and page.placed.entry.language)]
 
     def jobs(self, env: jinja2.Environment, editions: Editions, names: TemplateNames | None = None) -> list[Job]:
         """A job per page, given the archive only if its templates read it; assets, search index."""
