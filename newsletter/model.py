@@ -39,6 +39,11 @@ def format_date(year: int, month: int, day: int | None) -> str:
     return month_year if day is None else f"{day} {month_year}"
 
 
+def is_chinese(language: str) -> bool:
+    """Whether ``language`` (a BCP 47 tag) is Chinese, whose readers know authorities by their Chinese names."""
+    return language.split("-")[0].lower() == "zh"
+
+
 def published_at(date: dt.date, timezone: str) -> dt.datetime:
     """The moment an issue of ``date`` counts as published: ``PUBLISHING_TIME`` in ``timezone``."""
     return dt.datetime.combine(date, PUBLISHING_TIME, tzinfo=ZoneInfo(timezone))
@@ -128,7 +133,7 @@ class Author:
 
     def name_in(self, language: str) -> str:
         """The name readers of ``language`` know: the Chinese one on a Chinese site, where there is one."""
-        return self.name_zh if self.name_zh and language.lower().startswith("zh") else self.name
+        return self.name_zh if self.name_zh and is_chinese(language) else self.name
 
 
 @dataclass(frozen=True)
@@ -264,6 +269,12 @@ class Authority:
     def label(self) -> str:
         """``China Banking ... Commission (CBIRC)``, or just ``CBIRC`` if not configured."""
         return self.short if self.name == self.short else f"{self.name} ({self.short})"
+
+    def label_in(self, language: str) -> str:
+        """The label readers of ``language`` know: ``国家互联网信息办公室（CAC）`` in Chinese, where there is one."""
+        if self.name_zh and is_chinese(language):
+            return f"{self.name_zh}（{self.short}）"
+        return self.label
 
     @property
     def slug(self) -> str:

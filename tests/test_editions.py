@@ -385,3 +385,14 @@ def test_each_editions_calendar_and_list_are_its_own(output: Path) -> None:
     assert uids and zh_uids and not uids & zh_uids
     message = (output / "zh/issues/2022-05/email.eml").read_text(encoding="utf-8")
     assert "Content-Language: zh-Hans" in message and ".zh.news.example.org>" in message
+
+
+def test_the_chinese_edition_names_authorities_and_laws_in_chinese(output: Path) -> None:
+    listing = (output / "zh/authorities/index.html").read_text(encoding="utf-8")
+    assert ">国家互联网信息办公室（CAC）</a>" in listing and "Cyberspace Administration" not in listing
+    term = (output / "zh/authorities/cac/index.html").read_text(encoding="utf-8")
+    assert '<h1>国家互联网信息办公室 <span lang="en">Cyberspace Administration of China</span></h1>' in term
+    feed = (output / "zh/feed.xml").read_text(encoding="utf-8")
+    assert "国家互联网信息办公室（CAC）" in feed
+    english = (output / "authorities/cac/index.html").read_text(encoding="utf-8")
+    assert '<h1>Cyberspace Administration of China <span lang="zh">国家互联网信息办公室</span></h1>' in english

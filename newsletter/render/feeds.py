@@ -181,7 +181,8 @@ def _categories(config: Config, sections: list[tuple[str, str]], entries: Iterab
     """The sections (id, title) given, then the authorities, then the tags of ``entries``, each once."""
     entries = list(entries)
     found = [Category(section_id, title, config.base_url + "sections/") for section_id, title in sections]
-    found += [Category(a.slug, a.label, config.base_url + "authorities/") for e in entries for a in e.authorities]
+    found += [Category(a.slug, a.label_in(config.language), config.base_url + "authorities/")
+              for e in entries for a in e.authorities]
     found += [Category(tag, tag, config.base_url + "tags/") for e in entries for tag in e.tags]
     return tuple(dict.fromkeys(found))
 

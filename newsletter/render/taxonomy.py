@@ -165,9 +165,10 @@ class Browsing:
         """Place every entry, then group them by section, authority, tag and instrument."""
         placed = placed_entries(newsletter)
         newest = newest_first(placed)
+        language = newsletter.config.language
         listings = (
             *_sections(newsletter.config.sections, newest),
-            *_group(AUTHORITIES, newest, lambda entry: [(a.slug, a.label) for a in entry.authorities]),
+            *_group(AUTHORITIES, newest, lambda entry: [(a.slug, a.label_in(language)) for a in entry.authorities]),
             *_group(TAGS, newest, lambda entry: [(tag, tag) for tag in entry.tags]),
         )
         oldest = newest[::-1]

@@ -23,7 +23,7 @@ from typing import Any
 
 import jinja2
 
-from newsletter.content.i18n import date_text, is_english, language_label, translations
+from newsletter.content.i18n import date_text, language_label, translations
 from newsletter.model import Authority, Entry, EntryDate, Lifecycle
 from newsletter.render.text import display_width, wrap
 
@@ -59,7 +59,7 @@ def make_environment(
     env.globals["url"] = relative_url
     env.globals["key_dates"] = functools.partial(key_dates, Words(messages.gettext, dates))
     env.globals["status_line"] = functools.partial(status_line, Words(messages.gettext, dates))
-    env.globals["authority_label"] = english_label if is_english(language) else chinese_label
+    env.globals["authority_label"] = functools.partial(authority_label, language)
     env.globals["language_label"] = functools.partial(language_label, language)
     env.filters["long_date"] = dates
     env.filters["local_images"] = local_images
@@ -95,14 +95,9 @@ def status_line(words: Words, entry: Entry) -> str:
     return " · ".join(part for part in parts if part)
 
 
-def english_label(authority: Authority) -> str:
-    """An authority as an English edition names it: ``China Banking ... Commission (CBIRC)``."""
-    return authority.label
-
-
-def chinese_label(authority: Authority) -> str:
-    """An authority as a Chinese edition names it: its Chinese name where the registry gives one."""
-    return f"{authority.name_zh}（{authority.short}）" if authority.name_zh else authority.label
+def authority_label(language: str, authority: Authority) -> str:
+    """An authority as a page in ``language`` names it (see :meth:`Authority.label_in`)."""
+    return authority.label_in(language)
 
 
 _SOURCE = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]*)"')
