@@ -129,5 +129,5 @@ def test_authorities_go_by_their_chinese_names_in_a_chinese_newsletter(chinese: 
 
 def test_calendars_speak_the_newsletters_language(chinese: Path) -> None:
     calendar = (chinese / "calendar.ics").read_text(encoding="utf-8").replace("\r\n ", "")
-    assert "SUMMARY:生效: 网信办发布数据规则" in calendar
+    assert "SUMMARY:生效：网信办发布数据规则" in calendar
     assert "（预计在2022年9月，具体日期未知）" in calendar

@@ -68,7 +68,7 @@ def _event(
     event.add("dtstamp", dt.datetime.combine(published, dt.time(0, 0), tzinfo=dt.UTC))
     event.add("dtstart", deadline.date.sort_date)
     event.add("dtend", deadline.last_day + dt.timedelta(days=1))
-    event.add("summary", f"{label}: {entry.title}")
+    event.add("summary", words("%(label)s: %(title)s") % {"label": label, "title": entry.title})
     month = date_text(deadline.date, config.language)
     when = "" if deadline.date.day else words(" (expected in %(month)s; the exact day is not known)") % {"month": month}
     event.add("description", f"{label}{when}. {base_url}{entry.permalink}")
