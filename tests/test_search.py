@@ -252,3 +252,42 @@ def test_an_edit_rewrites_only_the_parts_of_the_words_it_changes(
     assert "search/d/0.js" in changed and "search/index.js" not in changed
     assert len(changed) <= 6, changed
     assert len(after) == len(before)
+
+
+def test_an_index_patched_after_an_edit_is_the_index_built_afresh(make_site: MakeSite) -> None:
+    import dataclasses
+
+    from newsletter.render import search
+    from newsletter.render.taxonomy import Browsing, newest_first
+    from newsletter.render.templates import make_environment
+    from tests.conftest import newsletter_of
+
+    root = make_site({f"content/2022-05/item-{n}.md": entry(f"Item {n} on data export", date=f"2022-05-{n + 1:02d}",
+                                                            body=f"Penalties for firm {n}, and 网络安全 rules.\n")
+                      for n in range(8)})
+    placed = Browsing.of(newsletter_of(root)).placed
+    edited = tuple(
+        dataclasses.replace(p, entry=dataclasses.replace(
+            p.entry, title="Fines for cloud providers", search_words=search_words(["Fines for cloud providers"])))
+        if p.entry.slug in ("item-2", "item-5") else p
+        for p in placed
+    )
+    search._last.clear()
+    search.search_index(placed, "en")
+    patched = search._terms(tuple(reversed(newest_first(edited))))
+    search._last.clear()
+    fresh = search._terms(tuple(reversed(newest_first(edited))))
+    assert patched == fresh
+    assert "cloud" in patched.words and "fine" in patched.titles
+    assert len(patched.words["penalti"]) == 6  # two developments no longer say it
+
+    env = make_environment(None)
+
+    def files(index: search.SearchIndex) -> dict[str, bytes]:
+        return {path: data for job in index.jobs for path, data in job.run({"": env}).items()}
+
+    search._last.clear()
+    search.search_index(placed, "en")
+    after_edit = files(search.search_index(edited, "en"))
+    search._last.clear()
+    assert after_edit == files(search.search_index(edited, "en"))

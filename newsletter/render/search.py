@@ -128,13 +128,35 @@ def search_index(placed: tuple[Placed, ...], language: str) -> SearchIndex:
 
 # --- What each development is found by ----------------------------------------------------
 
+MOST_PATCHED = 64
+"""How many developments may differ from the last index before it is built afresh rather than patched."""
+
+_last: list[tuple[list[DocTerms], _Terms]] = []
+"""The last index this process built, and the terms of each of its developments (see ``_terms``)."""
+
+
 def _terms(docs: tuple[Placed, ...]) -> _Terms:
-    """The postings of every word, title word and pair of ``docs``, numbered by position."""
+    """The postings of every word, title word and pair of ``docs``, numbered by position.
+
+    A long-running preview builds the index after every edit: when only a
+    few developments' terms differ from the last build's (the same objects
+    come back from ``_doc_terms`` for the others), the last postings are
+    patched rather than built again. Postings are never changed in place,
+    so the last build's values stay as they were.
+    """
+    per_doc = [_doc_terms(p.entry.search_words, _filed(p), p.entry.title) for p in docs]
+    terms = _patched(_last[0], per_doc) if _last else None
+    if terms is None:
+        terms = _postings(per_doc)
+    _last[:] = [(per_doc, terms)]
+    return terms
+
+
+def _postings(per_doc: list[DocTerms]) -> _Terms:
     found: Postings = defaultdict(list)
     titled: Postings = defaultdict(list)
     paired: Postings = defaultdict(list)
-    for number, p in enumerate(docs):
-        own_words, title_words, own_pairs = _doc_terms(p.entry.search_words, _filed(p), p.entry.title)
+    for number, (own_words, title_words, own_pairs) in enumerate(per_doc):
         for word in own_words:
             found[word].append(number)
         for word in title_words:
@@ -142,6 +164,29 @@ def _terms(docs: tuple[Placed, ...]) -> _Terms:
         for pair in own_pairs:
             paired[pair].append(number)
     return _Terms(dict(found), dict(titled), dict(paired))
+
+
+def _patched(last: tuple[list[DocTerms], _Terms], per_doc: list[DocTerms]) -> _Terms | None:
+    """The last postings with the developments that changed moved; ``None`` if too many did."""
+    before, terms = last
+    if len(before) != len(per_doc):
+        return None
+    changed = [number for number, (old, new) in enumerate(zip(before, per_doc, strict=True)) if old is not new]
+    if len(changed) > MOST_PATCHED:
+        return None
+    kinds = [dict(terms.words), dict(terms.titles), dict(terms.pairs)]
+    for number in changed:
+        for kind, postings in enumerate(kinds):
+            for term in before[number][kind]:
+                kept = [other for other in postings[term] if other != number]
+                if kept:
+                    postings[term] = kept
+                else:
+                    del postings[term]
+            for term in per_doc[number][kind]:
+                postings[term] = sorted([*postings.get(term, ()), number])
+    # Terms first seen in this build go last; the index sorts its terms, so their order does not matter.
+    return _Terms(*kinds)
 
 
 DocTerms = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
