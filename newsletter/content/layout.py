@@ -7,7 +7,6 @@ list the same folders as loading does, without loading what reads them.
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -57,57 +56,77 @@ def place_problems(root: Path, content_dir: Path, others: Iterable[Path]) -> lis
     """
     inside = (root.resolve(), content_dir.resolve())  # --content may name a folder elsewhere
     problems = []
-    for path in [*_content_places(content_dir), *_walked(others)]:
-        message = _place_problem(path, inside, content_dir)
+    for entry, in_issue in [*_content_places(content_dir), *_walked(others)]:
+        message = _place_problem(entry, in_issue, inside, content_dir)
         if message:
-            problems.append(Problem(_shown(path, root), 1, 1, message))
+            problems.append(Problem(_shown(Path(entry.path), root), 1, 1, message))
     return problems
 
 
-def _content_places(content_dir: Path) -> Iterator[Path]:
-    """Issue folders and what is in them, hidden names left out."""
-    for folder in _listed(content_dir):
-        yield folder
-        if folder.is_dir() and not folder.is_symlink():
-            yield from _listed(folder)
+Place = tuple[os.DirEntry[str], bool]
+"""A file or folder as listed, and whether it sits in an issue folder."""
 
 
-def _listed(folder: Path) -> list[Path]:
+def _content_places(content_dir: Path) -> Iterator[Place]:
+    """Issue folders and what is in them, hidden names left out.
+
+    Listed with ``os.scandir``, whose entries know their kind without a
+    ``stat`` per file: this runs on every build, over every file of the archive.
+    """
+    for folder in _listed(str(content_dir)):
+        yield folder, False
+        if folder.is_dir(follow_symlinks=False):
+            yield from ((item, True) for item in _listed(folder.path))
+
+
+def _listed(folder: str) -> list[os.DirEntry[str]]:
     try:
         with os.scandir(folder) as found:
-            return sorted(Path(item.path) for item in found if not is_hidden(item.name))
+            return sorted((item for item in found if not is_hidden(item.name)), key=lambda item: item.name)
     except (NotADirectoryError, FileNotFoundError):
         return []
 
 
-def _walked(places: Iterable[Path]) -> Iterator[Path]:
+def _walked(places: Iterable[Path]) -> Iterator[Place]:
     """Each of ``places`` that exists, and everything under those that are folders."""
     for place in places:
-        if not os.path.lexists(place):
+        parent = place.parent
+        found = [item for item in _listed(str(parent)) if item.name == place.name] if os.path.lexists(place) else []
+        if not found:
             continue
-        yield place
-        if place.is_dir() and not place.is_symlink():
-            for parent, folders, names in os.walk(place):
-                yield from (Path(parent, name) for name in sorted([*folders, *names]))
+        yield found[0], False
+        if found[0].is_dir(follow_symlinks=False):
+            yield from _walked_under(found[0].path)
 
 
-def _place_problem(path: Path, inside: tuple[Path, ...], content_dir: Path) -> str | None:
-    found = os.lstat(path)
-    if stat.S_ISLNK(found.st_mode):
-        target = Path(os.path.realpath(path))
+def _walked_under(folder: str) -> Iterator[Place]:
+    for item in _listed_all(folder):
+        yield item, False
+        if item.is_dir(follow_symlinks=False):
+            yield from _walked_under(item.path)
+
+
+def _listed_all(folder: str) -> list[os.DirEntry[str]]:
+    with os.scandir(folder) as found:
+        return sorted(found, key=lambda item: item.name)
+
+
+def _place_problem(entry: os.DirEntry[str], in_issue: bool, inside: tuple[Path, ...], content_dir: Path) -> str | None:
+    is_dir = entry.is_dir(follow_symlinks=False)
+    if entry.is_symlink():
+        target = Path(os.path.realpath(entry.path))
         if not target.exists():
             return f"this is a link to {target}, which does not exist"
         if not any(target == folder or folder in target.parents for folder in inside):
             return f"this is a link to {target}, outside the project: copy what it holds into the project instead"
-        found = os.stat(path)
-    if stat.S_ISDIR(found.st_mode):
-        in_issue = path.parent.parent == content_dir
-        if in_issue and path.suffix in ENTRY_SUFFIXES:
-            return ("this is a folder, but its name is that of an entry file: "
-                    f"rename it or move it out of {content_dir.name}")
-        return None
-    if not stat.S_ISREG(found.st_mode):
+        is_dir = target.is_dir()
+        if not is_dir and not target.is_file():
+            return "this is not a regular file (a pipe, socket or device): remove it"
+    elif not is_dir and not entry.is_file(follow_symlinks=False):
         return "this is not a regular file (a pipe, socket or device): remove it"
+    if is_dir and in_issue and os.path.splitext(entry.name)[1] in ENTRY_SUFFIXES:
+        return ("this is a folder, but its name is that of an entry file: "
+                f"rename it or move it out of {content_dir.name}")
     return None
 
 
