@@ -169,6 +169,16 @@ STEPS: list[Step] = [
                                                  "A new body for the final rules.", "The last body.")),
     ("an entry moved to another issue", lambda root: _rename(root, "content/2022-04/draft-note.md",
                                                              "content/2022-03/draft-note.md")),
+    ("the settings: a Chinese edition", lambda root: replace_in(
+        root, "newsletter.yaml", "title: Test Newsletter\n",
+        "title: Test Newsletter\nlanguages:\n  zh:\n    language: zh-Hans\n    title: 测试通讯\n")),
+    ("an issue translated", lambda root: write_files(root, {
+        "content/2022-04/issue.zh.yaml": "title: 2022年4月刊\n",
+        "content/2022-04/final-rules.zh.md": "---\ntitle: 最终规则\n---\n最终规则的正文。\n",
+    })),
+    ("a translation edited", lambda root: replace_in(root, "content/2022-04/final-rules.zh.md", "最终规则的正文。",
+                                                     "修改后的正文。")),
+    ("a translation removed", lambda root: _remove(root, "content/2022-04/final-rules.zh.md")),
 ]
 
 
