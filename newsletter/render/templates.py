@@ -25,6 +25,7 @@ import jinja2
 
 from newsletter.content.i18n import date_text, language_label, translations
 from newsletter.model import Authority, Entry, EntryDate, Lifecycle
+from newsletter.render.fragments import EachOnce, link_mark
 from newsletter.render.text import display_width, wrap
 
 DEFAULTS = resources.files("newsletter") / "templates"
@@ -56,7 +57,8 @@ def make_environment(
     messages = translations(language, project_locales)
     env.install_gettext_translations(messages, newstyle=True)  # type: ignore[attr-defined]
     dates = functools.partial(date_text, language=language)
-    env.globals["url"] = relative_url
+    env.globals["url"] = page_url
+    env.globals["each_once"] = EachOnce(_relative_url)
     env.globals["key_dates"] = functools.partial(key_dates, Words(messages.gettext, dates))
     env.globals["status_line"] = functools.partial(status_line, Words(messages.gettext, dates))
     env.globals["authority_label"] = functools.partial(authority_label, language)
@@ -129,6 +131,16 @@ def relative_url(context: Any, target: str) -> str:
     Relative links keep the site working under any base path and from disk.
     """
     return _relative_url(target, context["page_path"])
+
+
+@jinja2.pass_context
+def page_url(context: Any, target: str) -> str:
+    """``url()`` in templates: :func:`relative_url`, or a stand-in while ``each_once`` renders an item for every page.
+
+    See :class:`newsletter.render.fragments.EachOnce`.
+    """
+    mark = link_mark(target)
+    return _relative_url(target, context["page_path"]) if mark is None else mark
 
 
 @functools.lru_cache(maxsize=1 << 14)
