@@ -13,13 +13,15 @@ from newsletter.content.markdown import render_markdown
 from newsletter.render.text import (
     _BREAKABLE_SPACE,
     LinkRefs,
+    _Block,
+    _Converter,
     _wrap_pieces,
     display_width,
     html_to_text,
     parse_fragment,
     wrap,
 )
-from tests.conftest import MakeSite
+from tests.conftest import REPO, MakeSite, newsletter_of
 from tests.email_project import CONFIG, build_email_site
 
 CHINESE = (
@@ -246,3 +248,87 @@ markdown_pieces = st.sampled_from([
 def test_sanitized_markdown_is_read_as_html_parser_reads_it(markdown: str) -> None:
     fragment = render_markdown(markdown, "https://news.example.org/issues/2022-05/")
     assert events_of_parse_fragment(fragment) == events_of_html_parser(fragment)
+
+
+# --- The plain text as the previous converter wrote it ---------------------------------------
+
+def reference_html_to_text(fragment: str, refs: LinkRefs, width: int = 72, indent: str = "") -> str:
+    """``html_to_text`` as it was, the reference for the faster one.
+
+    ``parse_fragment`` reports every tag with its attributes, and ``wrap``
+    wraps every line word by word.
+    """
+    converter = _Converter(refs)
+    parse_fragment(fragment, converter)
+    blocks = [block for block in converter.blocks if block.text.strip()]
+    parts: list[str] = []
+    for previous, block in zip([None, *blocks], blocks, strict=False):
+        if previous is not None:
+            parts.append("\n" if previous.tight and block.tight else "\n\n")
+        parts.append(reference_wrap(block, width, indent))
+    return "".join(parts)
+
+
+def reference_wrap(block: _Block, width: int, indent: str) -> str:
+    """The previous ``_wrap``."""
+    if block.preformatted:
+        lines = block.text.strip("\n").splitlines()
+        return "\n".join(indent + block.indent + line for line in lines)
+    lines = []
+    for number, part in enumerate(block.text.split("\n")):
+        text = re.sub(r"\s+", " ", part).strip()
+        first = indent + (block.prefix if number == 0 else block.indent)
+        lines.append(wrap(text, width, first, indent + block.indent))
+    return "\n".join(lines)
+
+
+def both_texts(fragments: list[tuple[str, str]], width: int = 72) -> tuple[list[str], list[str]]:
+    """Each ``(fragment, indent)`` as text, by ``html_to_text`` and by the reference, references shared."""
+    refs, reference_refs = LinkRefs(), LinkRefs()
+    texts = [html_to_text(fragment, refs, width, indent) for fragment, indent in fragments]
+    expected = [reference_html_to_text(fragment, reference_refs, width, indent) for fragment, indent in fragments]
+    assert refs.urls == reference_refs.urls
+    return texts, expected
+
+
+def test_the_sample_is_written_as_the_reference_writes_it() -> None:
+    newsletter = newsletter_of(REPO)
+    fragments = [
+        (fragment, indent)
+        for issue in newsletter.issues for section in issue.sections for item in section.items
+        for fragment in (item.entry.body_html, item.entry.highlight_html or "") if fragment
+        for indent in ("", "   ")
+    ]
+    assert len(fragments) > 40
+    texts, expected = both_texts(fragments)
+    assert texts == expected
+
+
+html_pieces = st.sampled_from([
+    "word", "two words", "a-very-long-word-that-runs-on-and-on-past-any-line-width-we-might-choose-here",
+    "数据安全法", "，。", "x\u00a0y", "tab\there", "line\nbreak", "  spaced  out  ", "\u2003em", "\x1cfs", "&amp;",
+    "&lt;b&gt;", "https://example.org/a/very/long/address/that/should/never/be/broken/anywhere/at/all",
+    "<p>", "</p>", "<li>", "</li>", "<ul>", "</ul>", '<ol start="3">', "<ol>", "</ol>", "<br>", "<br/>",
+    "<blockquote>", "</blockquote>", "<pre>", "</pre>", "<hr>", "<h3>", "</h3>", "<em>", "</em>",
+    "<strong>", "</strong>", "<code>", "</code>", '<a href="https://x.example/">', '<a href="#here">',
+    '<a href="mailto:a@x.example">', '<a class="footnote-ref" href="#n-fn-1">', '<a class="footnote-backref">',
+    "</a>", '<img alt="Chart" src="https://x.example/c.png">', "<img src='x.png'>", "<table>", "<tr>",
+    "</tr>", "<td>", "</td>", "<th>", "</th>", "<dl>", "<dt>", "</dt>", "<dd>", "</dd>", "<!-- note -->",
+])
+
+
+@given(
+    st.lists(st.tuples(st.lists(html_pieces, max_size=30).map("".join), st.sampled_from(["", "   ", "> "])),
+             min_size=1, max_size=4),
+    st.integers(min_value=1, max_value=80),
+)
+def test_any_fragment_is_written_as_the_reference_writes_it(fragments: list[tuple[str, str]], width: int) -> None:
+    texts, expected = both_texts(fragments, width)
+    assert texts == expected
+
+
+@given(st.lists(markdown_pieces, max_size=25).map(" ".join), st.integers(min_value=10, max_value=80))
+def test_any_sanitized_markdown_is_written_as_the_reference_writes_it(markdown: str, width: int) -> None:
+    fragment = render_markdown(markdown, "https://news.example.org/issues/2022-05/")
+    texts, expected = both_texts([(fragment, ""), (fragment, "   ")], width)
+    assert texts == expected

@@ -80,6 +80,31 @@ def parse_fragment(fragment: str, handler: FragmentHandler) -> None:
             handler.handle_endtag(tag)
 
 
+_READS_ATTRIBUTES = frozenset({"a", "img", "ol"})
+"""The tags whose attributes the plain text shows: a link's address, an image's text, a list's first number."""
+
+
+def _read(fragment: str, converter: _Converter) -> None:
+    """``parse_fragment(fragment, converter)``, reading attributes only of the tags whose attributes count."""
+    starttag, endtag, data = converter.handle_starttag, converter.handle_endtag, converter.handle_data
+    for end, tag, attributes, closed, text in (found.groups() for found in _TOKEN.finditer(fragment)):
+        if text is not None:
+            data(html.unescape(text) if "&" in text else text)
+            continue
+        if tag is None:  # a comment or declaration
+            continue
+        tag = tag.lower()
+        if end:
+            endtag(tag)
+            continue
+        starttag(tag, [
+            (name.lower(), None if not equals else html.unescape(double or single or bare))
+            for name, equals, double, single, bare in _ATTRIBUTE.findall(attributes)
+        ] if tag in _READS_ATTRIBUTES else [])
+        if closed:
+            endtag(tag)
+
+
 @dataclass
 class LinkRefs:
     """Numbers the links of one document; each URL is numbered once."""
@@ -207,7 +232,7 @@ def html_to_text(fragment: str, refs: LinkRefs, width: int = WIDTH, indent: str 
     like); the contents of a ``<script>`` or ``<style>`` would be read as text.
     """
     converter = _Converter(refs)
-    parse_fragment(fragment, converter)
+    _read(fragment, converter)
     blocks = [block for block in converter.blocks if block.text.strip()]
     parts: list[str] = []
     for previous, block in zip([None, *blocks], blocks, strict=False):
@@ -222,10 +247,40 @@ def _wrap(block: _Block, width: int, indent: str) -> str:
         lines = block.text.strip("\n").splitlines()
         return "\n".join(indent + block.indent + line for line in lines)
     lines = []
+    rest = indent + block.indent
     for number, part in enumerate(block.text.split("\n")):
         text = _SPACE.sub(" ", part).strip()
-        first = indent + (block.prefix if number == 0 else block.indent)
-        lines.append(wrap(text, width, first, indent + block.indent))
+        first = indent + block.prefix if number == 0 else rest
+        if text.isascii() and first.isascii() and rest.isascii():
+            lines.append(_wrap_spaced_ascii(text, width, first, rest))
+        else:
+            lines.append(wrap(text, width, first, rest))
+    return "\n".join(lines)
+
+
+def _wrap_spaced_ascii(text: str, width: int, first: str, rest: str) -> str:
+    """``wrap`` for ASCII text whose words are parted by single spaces, with nothing around them.
+
+    Each line takes the longest run of words that fits, found with one
+    search for a space instead of a step per word; a word longer than the
+    line stands alone on it.
+    """
+    lines: list[str] = []
+    prefix = first
+    while text:
+        room = width - len(prefix)
+        if len(text) <= room:
+            lines.append(prefix + text)
+            break
+        cut = text.rfind(" ", 0, room + 1) if room >= 0 else -1
+        if cut < 0:
+            cut = text.find(" ")
+            if cut < 0:
+                lines.append(prefix + text)
+                break
+        lines.append(prefix + text[:cut])
+        text = text[cut + 1:]
+        prefix = rest
     return "\n".join(lines)
 
 
