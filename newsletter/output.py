@@ -76,6 +76,9 @@ class Spool:
     def __init__(self, output: Path):
         output.parent.mkdir(parents=True, exist_ok=True)
         self.folder = tempfile.mkdtemp(prefix=f".{output.name}.spool-", dir=output.parent)
+        # Folders of the spool known to exist: a page is a file in a folder of its own, and asking the
+        # system to make a folder costs a call, plus one to ask whether its parent exists.
+        self._made = {self.folder}
 
     def __enter__(self) -> Spool:
         return self
@@ -85,9 +88,21 @@ class Spool:
 
     def put(self, files: Mapping[str, bytes]) -> tuple[str, ...]:
         """Write ``files`` (site path -> bytes); return their site paths."""
+        made = self._made
         for relative, data in files.items():
             path = self.path(relative)
-            os.makedirs(os.path.dirname(path), exist_ok=True)
+            folder = os.path.dirname(path)
+            if folder not in made:
+                parent = os.path.dirname(folder)
+                if parent in made:  # one call, where makedirs would first ask whether the parent exists
+                    with contextlib.suppress(FileExistsError):
+                        os.mkdir(folder)
+                else:
+                    os.makedirs(folder, exist_ok=True)
+                    while parent not in made and parent.startswith(self.folder):
+                        made.add(parent)
+                        parent = os.path.dirname(parent)
+                made.add(folder)
             write_file(path, data)
         return tuple(files)
 
@@ -377,11 +392,22 @@ def clear_leftovers(output: Path) -> list[Path]:
     return removed
 
 
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
 def write_file(path: str, data: bytes) -> None:
     """Write ``data`` to ``path``; a failure (a full disk) names the file, which the system does not."""
     try:
-        with open(path, "wb") as file:
-            file.write(data)
+        # os.open and os.write rather than open(): no buffered file object is made for one write.
+        descriptor = os.open(path, _NEW_FILE, 0o666)
+        try:
+            written = os.write(descriptor, data)
+            if written < len(data):  # the system may take less than asked; rarely, for large writes
+                view = memoryview(data)
+                while written < len(data):
+                    written += os.write(descriptor, view[written:])
+        finally:
+            os.close(descriptor)
     except OSError as error:
         raise OutputError(f"cannot write {path}: {error.strerror or error}") from error
 

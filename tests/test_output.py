@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from newsletter.errors import OutputError
 from newsletter.incremental.stamps import Snapshot
 from newsletter.output import MARKER, OutputFiles, Spool, previous_output, write_output
 from tests.conftest import tree
@@ -169,3 +170,29 @@ def test_a_snapshot_matches_only_an_output_nobody_touched(tmp_path: Path, edit: 
     assert snapshot.files == ("a.html", "b/c.html")
     SNAPSHOT_EDITS[edit](output)
     assert snapshot.matches(output) == (edit == "nothing")
+
+
+def test_the_spool_writes_every_file_whoever_made_its_folder(tmp_path: Path) -> None:
+    files = {
+        "index.html": b"home",
+        "issues/2022-05/index.html": b"issue",
+        "issues/2022-05/a/index.html": b"a",
+        "issues/2022-05/b/index.html": b"b" * 3_000_000,  # more than one write may take
+        "tags/x/page/2/index.html": b"deep",
+        "empty.txt": b"",
+    }
+    with Spool(tmp_path / "output") as spool:
+        spool.put({"issues/2022-05/index.html": b"first"})
+        os.makedirs(spool.path("issues/2022-05/a"))  # as another process rendering into the spool would
+        os.makedirs(spool.path("tags/x/page/2"))
+        assert spool.put(files) == tuple(files)
+        spool.put({"issues/2022-05/a/index.html": b"again"})
+        written = tree(Path(spool.folder))
+    assert written == {**files, "issues/2022-05/a/index.html": b"again"}
+
+
+def test_a_file_the_spool_cannot_write_is_named(tmp_path: Path) -> None:
+    with Spool(tmp_path / "output") as spool:
+        spool.put({"a": b"a file"})
+        with pytest.raises(OutputError, match="cannot write .*a/index.html"):
+            spool.put({"a/index.html": b"where a file is"})
