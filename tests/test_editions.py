@@ -298,6 +298,10 @@ def test_send_edition_sends_the_other_languages_email_with_its_own_journal(
     english = run("send", "2022-05", "--to", "ann@example.org", *server, cwd=root)
     assert english.exit_code == 0, english.output  # a journal per edition: the English one is not "sent"
     assert parsed(box.messages[-1][2])["Subject"] == "May 2022" and len(box.messages) == 2
+    dry = run("send", "2022-05", "--edition", "zh", "--to", "bo@example.org", "--dry-run", *server, cwd=root)
+    assert dry.exit_code == 0, dry.output
+    assert "Subject: 2022年5月刊\nFrom: 团队 <zh@news.example.org>\nEdition: zh (zh-Hans)\n" in dry.output
+    assert len(box.messages) == 2
     for args, error in ((("2022-04", "--edition", "zh"), "issue '2022-04' is not in the 'zh' edition"),
                         (("2022-05", "--edition", "fr"), "there is no 'fr' edition")):
         refused = run("send", *args, "--to", "ann@example.org", *server, cwd=root)

@@ -18,9 +18,11 @@ from newsletter.cli.common import (
 from newsletter.content.settings import address_problem
 from newsletter.errors import printable
 from newsletter.options import Options
+from newsletter.render.email import sender
 from newsletter.send import (
     PASSWORD_VARIABLE,
     DkimKey,
+    Edition,
     Outcome,
     Recipient,
     SmtpServer,
@@ -89,7 +91,7 @@ def send_command(
     recipients = unique(recipients)
     journal = journal_path(project, issue_id, language)
     if dry_run:
-        _dry_run(issue_id, recipients, set() if resend else already_sent(journal))
+        _dry_run(edition, recipients, set() if resend else already_sent(journal))
         return
     def mailing() -> Outcome:
         try:
@@ -134,11 +136,16 @@ def _list(list_file: Path | None) -> list[Recipient]:
     return recipients
 
 
-def _dry_run(issue_id: str, recipients: list[Recipient], done: set[str]) -> None:
+def _dry_run(edition: Edition, recipients: list[Recipient], done: set[str]) -> None:
     todo = [r for r in recipients if r.key not in done]
+    config = edition.config
+    click.echo(f"Subject: {edition.issue.title}")
+    click.echo(f"From: {sender(config)}")
+    if config.edition:
+        click.echo(f"Edition: {config.edition} ({config.language})")
     for recipient in todo:
         click.echo(f"would send to {recipient.email}")
-    click.echo(f"Dry run: issue {issue_id} would go to {count(len(todo), 'reader')}; "
+    click.echo(f"Dry run: issue {edition.issue.id} would go to {count(len(todo), 'reader')}; "
                f"skipped {len(recipients) - len(todo)} (already sent); nothing was sent")
 
 

@@ -291,6 +291,11 @@ def _list_id(title: str, host: str) -> str:
     return f"{phrase} <{label}.{host}>" if phrase else f"<{label}.{host}>"
 
 
+def sender(config: Config) -> str:
+    """The ``From:`` of the newsletter's emails."""
+    return _sender(config, urlsplit(config.base_url).hostname or "localhost")
+
+
 def _sender(config: Config, host: str) -> str:
     if config.email.from_address:
         return config.email.from_address
