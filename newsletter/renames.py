@@ -35,6 +35,10 @@ class Move:
     old_path: Path
     new_path: Path
     rewritten: tuple[Path, ...]
+    translations: tuple[tuple[Path, Path], ...] = ()
+    """Its translations, moved with it: old and new path."""
+    unpublished: tuple[str, ...] = ()
+    """The codes of the editions the new issue is not in (it has no ``issue.<code>.yaml``) but a translation is for."""
 
 
 def parse_address(text: str, default_issue: str | None = None) -> EntryRef:
@@ -77,7 +81,9 @@ def move_entry(project: Project, old: EntryRef, new: EntryRef) -> Move:
     for path, moved in translations.items():  # a translation follows its original: it takes its facts from it
         os.replace(path, moved)
     old_path.unlink()
-    return Move(old_path, new_path, tuple(edits))
+    codes = [moved.name.split(".")[-2] for moved in translations.values()]
+    unpublished = tuple(code for code in codes if not (new_folder / f"issue.{code}.yaml").is_file())
+    return Move(old_path, new_path, tuple(edits), tuple(translations.items()), unpublished)
 
 
 def _translations_of(path: Path, slug: str) -> list[Path]:

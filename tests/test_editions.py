@@ -257,6 +257,10 @@ def test_mv_takes_the_translations_along(make_site: MakeSite) -> None:
     assert (folder / "miit-names-apps.zh.md").is_file() and not (folder / "final-rules.zh.md").exists()
     built(root)
     assert (root / "output/zh/issues/2022-05/miit-names-apps/index.html").is_file()
+    assert "moved its translation" in moved.output and "warning" not in moved.output
+    away = run("mv", "2022-05/miit-names-apps", "2022-04/miit-names-apps", cwd=root)
+    assert away.exit_code == 0, away.output
+    assert "warning: issue 2022-04 has no issue.zh.yaml, so the 'zh' edition does not publish it" in away.output
 
 
 def test_the_other_editions_feeds_are_valid_and_absolute(output: Path) -> None:

@@ -31,3 +31,9 @@ def move_command(config_path: Path, content_dir: Path | None, source: str, targe
     click.echo(f"moved {moved.old_path} -> {moved.new_path}")
     for path in moved.rewritten:
         click.echo(f"updated the references in {path}")
+    for old_path, new_path in moved.translations:
+        click.echo(f"moved its translation {old_path} -> {new_path}")
+    for code in moved.unpublished:
+        click.secho(f"warning: issue {moved.new_path.parent.name} has no issue.{code}.yaml, so the '{code}' edition "
+                    f"does not publish it, nor this development's translation: add one to publish them",
+                    fg="yellow", err=True)
