@@ -11,86 +11,15 @@ last good build.
 
 from __future__ import annotations
 
-import os
-import re
 import shutil
-import signal
 import subprocess
 import sys
-import threading
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
 from newsletter.serve import kept_previews
 from tests.conftest import LINKED_ARCHIVE, MakeSite, cold_build, entry, png, replace_in, tree, write_files
-
-DEADLINE_SECONDS = 30.0
-_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-
-def fetch(url: str) -> str:
-    """The body of ``url``, also for error statuses."""
-    try:
-        with _DIRECT.open(url, timeout=10) as response:
-            return str(response.read().decode())
-    except urllib.error.HTTPError as error:
-        return str(error.read().decode())
-
-
-def eventually(condition: Callable[[], bool], what: str) -> None:
-    """Poll ``condition`` until it holds, failing after a bounded wait."""
-    deadline = time.monotonic() + DEADLINE_SECONDS
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        time.sleep(0.05)
-
-
-class Serving:
-    """``newsletter serve`` running in a project, its output collected."""
-
-    def __init__(self, root: Path):
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "newsletter", "serve", "--port", "0"],
-            cwd=root, env={**os.environ, "NO_COLOR": "1"}, stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        )
-        self.lines: list[str] = []
-        self.collector = threading.Thread(target=self._collect, daemon=True)
-        self.collector.start()
-
-    def _collect(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.append(line)
-
-    @property
-    def output(self) -> str:
-        return "".join(self.lines)
-
-    def url(self) -> str:
-        eventually(lambda: "Serving the preview at" in self.output or self.process.poll() is not None,
-                   "the server to start")
-        found = re.search(r"Serving the preview at (http://\S+/)", self.output)
-        assert found, self.output
-        return found.group(1)
-
-    def stop(self) -> int:
-        self.process.send_signal(signal.SIGINT)
-        try:
-            return self.process.wait(timeout=DEADLINE_SECONDS)
-        finally:
-            if self.process.poll() is None:
-                self.process.kill()
-                self.process.wait()
-            self.collector.join(timeout=DEADLINE_SECONDS)
-            assert self.process.stdout is not None
-            self.process.stdout.close()
+from tests.test_serve import ServeProcess, eventually
 
 
 def _remove(root: Path, relative: str) -> None:
@@ -184,7 +113,9 @@ STEPS: list[Step] = [
 
 def test_every_kind_of_edit_gives_the_preview_a_cold_build_makes(make_site: MakeSite, tmp_path: Path) -> None:
     root = make_site(LINKED_ARCHIVE)
-    server = Serving(root)
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    server = ServeProcess(root, temp)
     try:
         server.url()
         [site] = kept_previews().glob("*/site")
