@@ -22,11 +22,11 @@ without a title in the edition's language keeps its own, with a warning.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Callable
 
 from newsletter.content.fields import Fields
 from newsletter.content.i18n import language_name, language_problem, translations
+from newsletter.content.layout import EDITION_CODE
 from newsletter.content.markdown import render_markdown
 from newsletter.content.registry import records
 from newsletter.model import DEFAULT_SECTIONS, Config, Edition, EmailConfig, SectionConfig
@@ -36,14 +36,13 @@ TAKEN_FOLDERS = frozenset({
     "issues", "sections", "authorities", "tags", "instruments", "upcoming", "search", "assets", "calendars",
 })
 """Folders of the site that an edition's code cannot take."""
-_CODE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*")
 
 
 def read_editions(fields: Fields, config: Config, read_email: Callable[[Fields], EmailConfig]) -> tuple[Edition, ...]:
     """The editions ``languages:`` names, each in full (what it does not say is the newsletter's)."""
     editions = []
     for code, edition in records(fields, "languages", EDITION_FIELDS):
-        if not _CODE.fullmatch(code) or code in TAKEN_FOLDERS:
+        if not EDITION_CODE.fullmatch(code) or code in TAKEN_FOLDERS:
             edition.error(None, f"edition code '{code}' must be a short language code such as 'zh' or 'pt-br' "
                                 "(it is the edition's folder on the site and the suffix of its files)")
             continue

@@ -7,6 +7,7 @@ list the same folders as loading does, without loading what reads them.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -24,6 +25,9 @@ ENTRY_SUFFIXES = (".md", ".yaml", ".yml")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 BUNDLED_SUFFIXES = (*IMAGE_SUFFIXES, ".pdf", ".docx", ".doc", ".xlsx", ".xls", ".pptx", ".csv", ".zip")
 """Files an issue folder may hold beside its entries, for them to show (images) or link to (attachments)."""
+
+EDITION_CODE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*")
+"""An edition's code: its folder on the site and the suffix of its files (``zh`` in ``slug.zh.md``)."""
 
 LOCALES_FOLDER = "locales"
 """A project's own message catalogs: ``locales/<locale>/messages.po`` (see :mod:`newsletter.content.i18n`)."""

@@ -15,7 +15,6 @@ translation is shown there as written, marked with its language, and
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +23,7 @@ from newsletter.content.bundled import sized_images, target_problems
 from newsletter.content.entries import ENTRY_FIELDS, SOURCE_FIELDS, bundle_problems, read_body, rendered_text
 from newsletter.content.fields import Fields, did_you_mean
 from newsletter.content.i18n import date_text
-from newsletter.content.layout import ISSUE_FILE
+from newsletter.content.layout import EDITION_CODE, ISSUE_FILE
 from newsletter.content.loading import RawDocument
 from newsletter.content.markdown import render_markdown
 from newsletter.errors import Problem, errors_in
@@ -36,8 +35,6 @@ ISSUE_WORDS = ("title", "summary", "intro")
 """What an issue's translation gives."""
 ISSUE_STEM = ISSUE_FILE.rsplit(".", 1)[0]
 
-_CODE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*")
-"""What the last part of a file name's stem looks like when it names an edition: ``zh``, ``pt-br``."""
 
 
 @dataclass
@@ -68,7 +65,7 @@ def split_translations(
         if stem and code.casefold() in by_tag and code not in codes:  # slug.zh-Hans.md for slug.zh.md
             problems.append(Problem(doc.path, 1, 1, f"'{name}' names the language, not the edition: name it "
                                     f"{name.replace(f'.{code}.', f'.{by_tag[code.casefold()]}.')}"))
-        elif not stem or not _CODE.fullmatch(code):
+        elif not stem or not EDITION_CODE.fullmatch(code):
             originals.append(doc)
         elif code not in codes:
             listed = f"it lists {', '.join(codes)}" if codes else "it lists none"

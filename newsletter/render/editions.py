@@ -12,12 +12,11 @@ is none, to that edition's home page. The sitemap lists the same alternates.
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from newsletter.model import Config
-from newsletter.render.templates import relative_path
+from newsletter.render.templates import link_from
 
 
 @dataclass(frozen=True)
@@ -58,7 +57,7 @@ class Editions:
                 language=other.language,
                 name=other.language_name,
                 url=other.base_url + target,
-                href=_relative(_folder(other) + target, here),
+                href=link_from(_folder(other) + target, here if here.endswith(".html") else here + "index.html"),
                 counterpart=counterpart,
                 current=other.edition == config.edition,
             ))
@@ -79,10 +78,3 @@ def alternates(links: Iterable[Language]) -> tuple[tuple[str, str], ...]:
 
 def _folder(config: Config) -> str:
     return f"{config.edition}/" if config.edition else ""
-
-
-def _relative(target: str, here: str) -> str:
-    """A link from the page at ``here`` (``zh/issues/2022-05/``) to the site path ``target``."""
-    folder = here if here.endswith("/") else posixpath.dirname(here) + "/"
-    link = relative_path(target, folder)
-    return link + "/" if (target == "" or target.endswith("/")) and link != "." else ("./" if link == "." else link)

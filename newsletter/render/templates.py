@@ -58,7 +58,7 @@ def make_environment(
     env.install_gettext_translations(messages, newstyle=True)  # type: ignore[attr-defined]
     dates = functools.partial(date_text, language=language)
     env.globals["url"] = page_url
-    env.globals["each_once"] = EachOnce(_relative_url)
+    env.globals["each_once"] = EachOnce(link_from)
     env.globals["key_dates"] = functools.partial(key_dates, Words(messages.gettext, dates))
     env.globals["status_line"] = functools.partial(status_line, Words(messages.gettext, dates))
     env.globals["authority_label"] = functools.partial(authority_label, language)
@@ -130,7 +130,7 @@ def relative_url(context: Any, target: str) -> str:
 
     Relative links keep the site working under any base path and from disk.
     """
-    return _relative_url(target, context["page_path"])
+    return link_from(target, context["page_path"])
 
 
 @jinja2.pass_context
@@ -140,12 +140,15 @@ def page_url(context: Any, target: str) -> str:
     See :class:`newsletter.render.fragments.EachOnce`.
     """
     mark = link_mark(target)
-    return _relative_url(target, context["page_path"]) if mark is None else mark
+    return link_from(target, context["page_path"]) if mark is None else mark
 
 
 @functools.lru_cache(maxsize=1 << 14)
-def _relative_url(target: str, page_path: str) -> str:
-    """``relative_url`` itself: a page links to the same places again and again (its tags, sections, issue)."""
+def link_from(target: str, page_path: str) -> str:
+    """A link to the site path ``target`` from the page at ``page_path``: what ``url()`` gives.
+
+    Memoised: a page links to the same places again and again (its tags, sections, issue).
+    """
     path, hash_mark, fragment = target.partition("#")
     link = relative_path(path, posixpath.dirname(page_path))
     if path == "" or path.endswith("/"):
