@@ -211,6 +211,10 @@ class Instrument:
         """The abbreviation where there is one, else the English name."""
         return self.abbreviation or self.name
 
+    def short_in(self, language: str) -> str:
+        """As a line of ``language`` names it: in Chinese by its Chinese name, where the registry gives one."""
+        return f"《{self.name_zh}》" if self.name_zh and is_chinese(language) else self.short
+
 
 @dataclass(frozen=True)
 class Registry:

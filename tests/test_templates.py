@@ -12,7 +12,7 @@ from newsletter.render.templates import Words, key_dates, status_line
 
 
 def words(language: str) -> Words:
-    return Words(translations(language).gettext, functools.partial(date_text, language=language))
+    return Words(translations(language).gettext, functools.partial(date_text, language=language), language)
 
 
 def make_entry(slug: str, **fields: object) -> Entry:
@@ -41,3 +41,8 @@ def test_status_line_joins_what_is_known() -> None:
     assert status_line(words("en"), make_entry("b", lifecycle=Lifecycle(document_number="No. 3"))) == "No. 3"
     assert status_line(words("en"), make_entry("c")) == ""
     assert status_line(words("en"), make_entry("d", lifecycle=Lifecycle(status="other"))) == ""
+    chinese = (Instrument("pipl", "Personal Information Protection Law", name_zh="个人信息保护法",
+                          abbreviation="PIPL"),)
+    named = make_entry("e", instruments=chinese)
+    assert status_line(words("zh-Hans"), named) == "《个人信息保护法》"  # a Chinese line names laws in Chinese
+    assert status_line(words("en"), named) == "PIPL"

@@ -59,8 +59,8 @@ def make_environment(
     dates = functools.partial(date_text, language=language)
     env.globals["url"] = page_url
     env.globals["each_once"] = EachOnce(link_from)
-    env.globals["key_dates"] = functools.partial(key_dates, Words(messages.gettext, dates))
-    env.globals["status_line"] = functools.partial(status_line, Words(messages.gettext, dates))
+    env.globals["key_dates"] = functools.partial(key_dates, Words(messages.gettext, dates, language))
+    env.globals["status_line"] = functools.partial(status_line, Words(messages.gettext, dates, language))
     env.globals["authority_label"] = functools.partial(authority_label, language)
     env.globals["language_label"] = functools.partial(language_label, language)
     env.filters["long_date"] = dates
@@ -76,6 +76,7 @@ class Words:
 
     gettext: Callable[[str], str]
     date: Callable[[date | EntryDate], str]
+    language: str = "en"
 
 
 def key_dates(words: Words, life: Lifecycle) -> str:
@@ -92,7 +93,7 @@ def status_line(words: Words, entry: Entry) -> str:
     """Where space is short (email, text, feeds): ``Issued · Effective 1 September 2022 · No. 12 · PIPL``."""
     life = entry.lifecycle
     status = words.gettext(life.status_label) if life.status_label else ""
-    instruments = ", ".join(instrument.short for instrument in entry.instruments)
+    instruments = ", ".join(instrument.short_in(words.language) for instrument in entry.instruments)
     parts = (status, key_dates(words, life), life.document_number, instruments)
     return " · ".join(part for part in parts if part)
 
